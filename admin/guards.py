@@ -1,0 +1,48 @@
+"""Role checks for the admin's API: the same matrix the domain operations use.
+
+The admin is a separate (FastAPI) app calling PiccoloCRUD; without these validators a
+viewer could write through /admin/api/ even though the UI hides the buttons.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo_api.crud.endpoints import PiccoloCRUD
+from piccolo_api.crud.validators import Validators
+from starlette.requests import Request
+
+from domain.core.errors import Conflict, Forbidden
+from domain.org.actors import actor_for_user
+from domain.org.permissions import Action, Actor, Area, require
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def request_actor(request: Request) -> Actor:
+    user = getattr(request.user, "user", None)
+    actor = await actor_for_user(user.id) if user is not None else None
+    if actor is None:
+        raise Forbidden("AUTH_REQUIRED", "Sesiunea a expirat; autentificați-vă din nou.")
+    return actor
+
+
+def area_guard(area: Area, *, no_add: str | None = None) -> Validators:
+    """Reads need `read` on the area, everything else `write`.
+
+    `no_add` refuses "Add row" with that message (rows created by a form instead).
+    PUT is refused: the admin edits with PATCH, which runs the save hooks.
+    """
+
+    async def check(piccolo_crud: PiccoloCRUD, request: Request) -> None:
+        actor = await request_actor(request)
+        action = Action.read if request.method in SAFE_METHODS else Action.write
+        require(actor, area, action)
+        if request.method == "PUT":
+            raise Conflict("ADMIN_PUT_REFUSED", "Modificați înregistrarea din formularul ei.")
+
+    async def refuse_add(piccolo_crud: PiccoloCRUD, request: Request) -> None:
+        raise Conflict("ADMIN_ADD_REFUSED", no_add or "")
+
+    extra: dict[str, Any] = {"post_single": [refuse_add]} if no_add else {}
+    return Validators(every=[check], **extra)

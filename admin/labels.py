@@ -1,0 +1,207 @@
+"""Romanian column titles and choice names for the admin.
+
+piccolo-admin titles a column after its Python name ("Vat Payer") and a choice after
+its enum member; neither goes through the translation table. The schema endpoint is
+the one place the UI reads them from, so `RomanianLabels` rewrites its answer.
+Column names in the code stay English; only what people read changes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_COMMON = {
+    "name": "Denumire",
+    "code": "Cod",
+    "company": "Firma",
+    "active": "Activ",
+    "created_at": "Creat la",
+    "country": "Țara",
+    "county": "Județ",
+    "sector": "Sector",
+    "city": "Localitate",
+    "street": "Stradă, număr",
+    "postal_code": "Cod poștal",
+    "email": "E-mail",
+    "phone": "Telefon",
+    "iban": "IBAN",
+    "bank_name": "Banca",
+    "currency": "Moneda",
+    "partner": "Partener",
+    "kind": "Tip",
+    "notes": "Observații",
+    "description": "Descriere",
+    "cui": "CUI",
+    "cnp": "CNP",
+    "reg_com": "Nr. Reg. Com.",
+    "vat_payer": "Plătitor de TVA",
+    "cash_vat": "TVA la încasare",
+}
+
+LABELS: dict[str, dict[str, str]] = {
+    "firma": {"capital": "Capital social"},
+    "cont_bancar_firma": {"is_default": "Cont implicit"},
+    "punct_de_lucru": {},
+    "centru_de_cost": {},
+    "departament": {},
+    "echipa": {"department": "Departament"},
+    "persoana": {
+        "name": "Nume și prenume",
+        "user": "Utilizator",
+        "work_point": "Punct de lucru",
+        "department": "Departament",
+        "team": "Echipă",
+        "cost_centre": "Centru de cost",
+    },
+    "rol_utilizator": {"user": "Utilizator", "role": "Rol"},
+    "token_api": {
+        "prefix": "Început token",
+        "token_hash": "Amprentă",
+        "scopes": "Drepturi",
+        "expires_at": "Expiră la",
+        "revoked_at": "Revocat la",
+        "last_used_at": "Folosit ultima dată",
+    },
+    "moneda": {"code": "Cod ISO", "decimals": "Zecimale"},
+    "curs_bnr": {
+        "currency": "Moneda",
+        "day": "Data publicării",
+        "rate": "Curs (lei)",
+        "multiplier": "Pentru (unități)",
+        "source": "Sursa",
+    },
+    "grup_parteneri": {},
+    "partener": {
+        "foreign_vat_id": "Cod TVA străin",
+        "inactive": "Inactiv fiscal",
+        "e_invoice_registered": "În Registrul e-Factura",
+        "anaf_checked_at": "Verificat la ANAF",
+        "group": "Grup",
+    },
+    "rol_partener": {"role": "Rol", "account": "Cont contabil"},
+    "adresa_partener": {"name": "Denumire adresă"},
+    "persoana_contact": {
+        "name": "Nume și prenume",
+        "function": "Funcția",
+        "is_primary": "Contact principal",
+    },
+    "cont_bancar_partener": {},
+    "unitate_masura": {"code": "Cod UN/ECE", "symbol": "Simbol"},
+    "categorie_tva": {
+        "untdid": "Cod e-Factura",
+        "exemption_code": "Cod scutire (VATEX)",
+        "exemption_text": "Mențiune pe factură",
+    },
+    "cota_tva": {
+        "category": "Categoria",
+        "rate": "Cota (%)",
+        "valid_from": "Valabilă de la",
+        "valid_to": "Valabilă până la",
+    },
+    "articol": {
+        "uom": "U.M.",
+        "vat_category": "Categoria TVA",
+        "barcode": "Cod de bare",
+        "warranty_months": "Garanție (luni)",
+        "nc_code": "Cod NC",
+    },
+    "piccolo_user": {
+        "username": "Utilizator",
+        "password": "Parolă",
+        "first_name": "Prenume",
+        "last_name": "Nume",
+        "admin": "Acces în administrare",
+        "superuser": "Superutilizator",
+        "last_login": "Ultima autentificare",
+    },
+}
+
+CHOICES: dict[str, str] = {
+    # PartnerKind
+    "company": "Firmă",
+    "individual": "Persoană fizică",
+    # PartnerRoleKind
+    "client": "Client",
+    "supplier": "Furnizor",
+    "employee": "Angajat",
+    "prospect": "Prospect",
+    "lead": "Lead",
+    "carrier": "Transportator",
+    "other": "Altul",
+    # AddressKind
+    "billing": "Facturare",
+    "delivery": "Livrare",
+    "work_point": "Punct de lucru",
+    # ArticleKind
+    "goods": "Mărfuri",
+    "product": "Produse finite",
+    "service": "Servicii",
+    "rent": "Chirie",
+    "utility": "Utilități refacturate",
+    # Role
+    "admin": "Administrator",
+    "accountant": "Contabil",
+    "sales": "Vânzări",
+    "cashier": "Casier",
+    "viewer": "Doar vizualizare",
+}
+
+_SCHEMA_PATH = re.compile(r"/api/tables/([a-z_]+)/schema/?$")
+
+
+def label(tablename: str, column: str) -> str | None:
+    return LABELS.get(tablename, {}).get(column) or _COMMON.get(column)
+
+
+def relabel(tablename: str, schema: dict[str, Any]) -> dict[str, Any]:
+    for column, prop in schema.get("properties", {}).items():
+        title = label(tablename, column)
+        if title:
+            prop["title"] = title
+        choices = (prop.get("extra") or {}).get("choices") or {}
+        for choice in choices.values():
+            if isinstance(choice, dict) and choice.get("value") in CHOICES:
+                choice["display_name"] = CHOICES[choice["value"]]
+    return schema
+
+
+class RomanianLabels:
+    """ASGI wrapper of the admin that rewrites the table schema answers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        match = _SCHEMA_PATH.search(scope["path"]) if scope["type"] == "http" else None
+        if match is None:
+            await self.app(scope, receive, send)
+            return
+        tablename = match.group(1)
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def rewrite(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            if start.get("status") == 200:
+                body = json.dumps(relabel(tablename, json.loads(body))).encode()
+            headers = [
+                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+            ]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, rewrite)

@@ -1,0 +1,90 @@
+"""Transactions: one boundary for every write, row locks, and work after commit.
+
+SQLite's default DEFERRED transaction fails at once with "database is locked" when two
+writers both read then write; IMMEDIATE takes the write lock up front and waits on the
+busy timeout instead. On PostgreSQL we lock the rows we are about to change (in id
+order, to avoid deadlocks). Piccolo silently turns a nested transaction() into the
+parent, so helpers that must run inside one check with `require_tx()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from functools import cache
+from typing import Any
+
+from piccolo.engine import engine_finder
+from piccolo.engine.base import Engine
+from piccolo.engine.sqlite import TransactionType
+
+AfterCommit = Callable[[], Awaitable[Any]]
+_after_commit: ContextVar[list[AfterCommit] | None] = ContextVar("after_commit", default=None)
+
+
+@cache
+def engine() -> Engine:
+    found = engine_finder()
+    if found is None:
+        raise RuntimeError("piccolo_conf.DB is not configured")
+    return found
+
+
+def is_sqlite() -> bool:
+    return engine().engine_type == "sqlite"
+
+
+@asynccontextmanager
+async def write_tx() -> AsyncIterator[None]:
+    """The outermost boundary of a write operation.
+
+    Inside an existing transaction it joins it (an operation calling another one).
+    Callbacks registered with `after_commit` run once the outermost one commits.
+    """
+    db = engine()
+    if db.transaction_exists():
+        yield
+        return
+    callbacks: list[AfterCommit] = []
+    token = _after_commit.set(callbacks)
+    try:
+        if is_sqlite():
+            async with db.transaction(transaction_type=TransactionType.immediate):
+                yield
+        else:
+            async with db.transaction():
+                yield
+    finally:
+        _after_commit.reset(token)
+    for callback in callbacks:
+        await callback()
+
+
+def require_tx() -> None:
+    """Refuse to run outside a transaction (numbering, posting, stock moves)."""
+    if not engine().transaction_exists():
+        raise RuntimeError("this operation must run inside write_tx()")
+
+
+def after_commit(callback: AfterCommit) -> None:
+    """Run `callback` after the surrounding write_tx commits (enqueue jobs, send mail)."""
+    callbacks = _after_commit.get()
+    if callbacks is None:
+        raise RuntimeError("after_commit() needs an enclosing write_tx()")
+    callbacks.append(callback)
+
+
+def for_update(query: Any) -> Any:
+    """SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE tx already serialises writers."""
+    require_tx()
+    return query if is_sqlite() else query.lock_rows()
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """True for a UNIQUE constraint failure on either engine."""
+    name = type(exc).__name__
+    text = str(exc)
+    return name == "UniqueViolationError" or (
+        name == "IntegrityError" and "UNIQUE constraint failed" in text
+    )

@@ -1,0 +1,103 @@
+"""Who may do what: the role matrix and the check every write operation makes.
+
+Pure: the actor is built by domain/org/actors.py; operations call `require()` before
+they touch anything, so the admin, the API and jobs all enforce the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from domain.core.errors import Forbidden
+from tables.choices import Role
+
+
+class Area(StrEnum):
+    org = "org"  # company, work points, dimensions, staff
+    users = "users"  # logins, roles, API tokens
+    partners = "partners"
+    catalog = "catalog"  # articles, units, VAT categories and rates
+    fx = "fx"  # currencies and BNR rates
+
+
+class Action(StrEnum):
+    read = "read"
+    write = "write"
+
+
+AREA_RO = {
+    Area.org: "organizarea firmei",
+    Area.users: "utilizatorii și tokenurile",
+    Area.partners: "partenerii",
+    Area.catalog: "articolele",
+    Area.fx: "cursurile valutare",
+}
+ROLE_RO = {
+    Role.admin: "administrator",
+    Role.accountant: "contabil",
+    Role.sales: "vânzări",
+    Role.cashier: "casier",
+    Role.viewer: "vizualizare",
+}
+
+_EVERYTHING = frozenset(Area)
+_WRITES: dict[Role, frozenset[Area]] = {
+    Role.admin: _EVERYTHING,
+    Role.accountant: frozenset({Area.partners, Area.catalog, Area.fx}),
+    Role.sales: frozenset({Area.partners}),
+    Role.cashier: frozenset({Area.partners}),
+    Role.viewer: frozenset(),
+}
+_READS: dict[Role, frozenset[Area]] = {
+    Role.admin: _EVERYTHING,
+    Role.accountant: _EVERYTHING - {Area.users},
+    Role.sales: _EVERYTHING - {Area.users},
+    Role.cashier: frozenset({Area.partners, Area.catalog, Area.fx}),
+    Role.viewer: _EVERYTHING - {Area.users},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting: a staff user (with a role) or a machine token (with scopes)."""
+
+    role: Role
+    name: str
+    user_id: int | None = None
+    token_id: int | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_machine(self) -> bool:
+        return self.token_id is not None
+
+
+SYSTEM = Actor(role=Role.admin, name="sistem")
+"""Jobs and commands run as the system (cron imports, demo data)."""
+
+
+def allowed(actor: Actor, area: Area, action: Action) -> bool:
+    if actor.is_machine:
+        return f"{area}:{action}" in actor.scopes or (
+            action is Action.read and f"{area}:{Action.write}" in actor.scopes
+        )
+    table = _WRITES if action is Action.write else _READS
+    return area in table[actor.role]
+
+
+def require(actor: Actor, area: Area, action: Action) -> None:
+    if allowed(actor, area, action):
+        return
+    verb_ro = "modifica" if action is Action.write else "vedea"
+    who = f"Tokenul «{actor.name}»" if actor.is_machine else f"Rolul «{ROLE_RO[actor.role]}»"
+    raise Forbidden(
+        "FORBIDDEN",
+        f"{who} nu are dreptul să {verb_ro} {AREA_RO[area]}.",
+        f"{'Token' if actor.is_machine else 'Role'} {actor.name or actor.role} may not "
+        f"{action} {area}.",
+        details={"area": str(area), "action": str(action)},
+    )
+
+
+TOKEN_SCOPES = frozenset(f"{area}:{action}" for area in Area for action in Action)

@@ -1,0 +1,60 @@
+"""SAQ worker settings: functions, crons (Europe/Bucharest) and start-up.
+
+In production: `saq jobs.worker.settings` (one or more processes, REDIS_URL set).
+Without REDIS_URL the web process runs the same settings in-process (app.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from saq import CronJob, Queue
+
+from domain.core.tx import engine
+from jobs.fx import import_bnr_rates
+from settings import Settings
+
+FUNCTIONS = [import_bnr_rates]
+CRON_JOBS = [
+    # BNR publishes around 13:00 on banking days; 13:30 leaves a margin and 16:30
+    # catches a late publication (the import is idempotent).
+    CronJob(import_bnr_rates, cron="30 13,16 * * 1-5", timeout=120, retries=3),
+]
+
+
+def worker_settings(queue: Queue, settings: Settings) -> dict[str, Any]:
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["settings"] = settings
+        await engine().start_connection_pool()
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        await engine().close_connection_pool()
+
+    return {
+        "queue": queue,
+        "functions": FUNCTIONS,
+        "cron_jobs": CRON_JOBS,
+        "cron_tz": ZoneInfo("Europe/Bucharest"),
+        "concurrency": 10,
+        "startup": startup,
+        "shutdown": shutdown,
+        "shutdown_grace_period_s": 10,
+    }
+
+
+def _settings_for_cli() -> dict[str, Any]:
+    from jobs.queue import queue_from_url
+
+    app_settings = Settings.from_env()
+    if app_settings.redis_url is None:
+        raise RuntimeError("a separate worker needs REDIS_URL (the embedded Redis is per process)")
+    return worker_settings(queue_from_url(app_settings.redis_url), app_settings)
+
+
+def __getattr__(name: str) -> Any:
+    # `saq jobs.worker.settings` reads this attribute; build it only when asked so that
+    # importing the module (tests, the web app) does not need REDIS_URL.
+    if name == "settings":
+        return _settings_for_cli()
+    raise AttributeError(name)

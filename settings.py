@@ -1,0 +1,68 @@
+"""Settings from the environment, read when asked (no import-time cache).
+
+Every variable is documented in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    redis_url: str | None
+    data_dir: Path
+    secret: str
+    production: bool
+    allowed_hosts: tuple[str, ...]
+    anaf_vat_url: str
+    bnr_daily_url: str
+    run_worker_in_process: bool
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("DATA_DIR", REPO / "data")).resolve()
+        production = env.get("PRODUCTION", "") in {"1", "true", "yes"}
+        secret = env.get("SECRET", "")
+        if not secret:
+            if production:
+                raise RuntimeError("SECRET must be set in production (a long random string).")
+            secret = _dev_secret(data_dir)
+        redis_url = env.get("REDIS_URL") or None
+        hosts = tuple(h.strip() for h in env.get("ALLOWED_HOSTS", "").split(",") if h.strip())
+        return cls(
+            database_url=env.get("DATABASE_URL", f"sqlite:///{data_dir / 'catastif.sqlite'}"),
+            redis_url=redis_url,
+            data_dir=data_dir,
+            secret=secret,
+            production=production,
+            allowed_hosts=hosts,
+            anaf_vat_url=env.get(
+                "ANAF_VAT_URL", "https://webservicesp.anaf.ro/api/PlatitorTvaRest/v9/tva"
+            ),
+            bnr_daily_url=env.get("BNR_URL", "https://www.bnr.ro/nbrfxrates.xml"),
+            # Without REDIS_URL the app starts its own Redis and runs the worker itself;
+            # with it, workers are separate `saq jobs.worker.settings` processes unless
+            # RUN_WORKER=1 asks for one inside the web process as well.
+            run_worker_in_process=redis_url is None or env.get("RUN_WORKER", "") == "1",
+        )
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """A per-installation secret for development, kept in the data folder."""
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

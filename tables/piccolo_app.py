@@ -1,0 +1,60 @@
+"""The one Piccolo app of Catastif: every table, one migrations folder."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from tables.catalog import Article, UnitOfMeasure, VatCategory, VatRate
+from tables.org import (
+    ApiToken,
+    Company,
+    CompanyBankAccount,
+    CostCentre,
+    Currency,
+    Department,
+    ExchangeRate,
+    Person,
+    Team,
+    UserRole,
+    WorkPoint,
+)
+from tables.partners import (
+    Partner,
+    PartnerAddress,
+    PartnerBankAccount,
+    PartnerContact,
+    PartnerGroup,
+    PartnerRole,
+)
+
+TABLES = [
+    Company,
+    CompanyBankAccount,
+    WorkPoint,
+    CostCentre,
+    Department,
+    Team,
+    Person,
+    UserRole,
+    ApiToken,
+    Currency,
+    ExchangeRate,
+    PartnerGroup,
+    Partner,
+    PartnerRole,
+    PartnerAddress,
+    PartnerContact,
+    PartnerBankAccount,
+    UnitOfMeasure,
+    VatCategory,
+    VatRate,
+    Article,
+]
+
+APP_CONFIG = AppConfig(
+    app_name="catastif",
+    migrations_folder_path=str(Path(__file__).resolve().parents[1] / "migrations"),
+    table_classes=TABLES,
+    # Person and UserRole point at piccolo_user, so the user app migrates first.
+    migration_dependencies=["piccolo.apps.user.piccolo_app"],
+)
