@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        async with _services(app.state, settings):
+        async with app_services(app.state, settings):
             yield
 
     return Litestar(
@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 
 @contextlib.asynccontextmanager
-async def _services(state: State, settings: Settings) -> AsyncIterator[None]:
+async def app_services(state: State, settings: Settings) -> AsyncIterator[None]:
     db = engine()
     if is_sqlite():
         # WAL lets readers run beside the one writer; the setting persists in the file.
@@ -103,7 +103,7 @@ async def _services(state: State, settings: Settings) -> AsyncIterator[None]:
     worker: Worker | None = None
     worker_task: asyncio.Task[Any] | None = None
     if settings.run_worker_in_process:
-        worker = Worker(**worker_settings(queue, settings))
+        worker = Worker(**worker_settings(queue, settings, grace_s=1))
         worker.SIGNALS = []  # the server owns SIGTERM; a stolen handler leaves it running
         worker_task = asyncio.create_task(worker.start())
     try:

@@ -23,7 +23,11 @@ CRON_JOBS = [
 ]
 
 
-def worker_settings(queue: Queue, settings: Settings) -> dict[str, Any]:
+def worker_settings(queue: Queue, settings: Settings, *, grace_s: float = 30) -> dict[str, Any]:
+    """`grace_s`: how long a stop waits for running jobs. SAQ's own loops never finish
+    by themselves, so a stop always waits this long; the in-process worker keeps it short.
+    """
+
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         await engine().start_connection_pool()
@@ -39,7 +43,7 @@ def worker_settings(queue: Queue, settings: Settings) -> dict[str, Any]:
         "concurrency": 10,
         "startup": startup,
         "shutdown": shutdown,
-        "shutdown_grace_period_s": 10,
+        "shutdown_grace_period_s": grace_s,
     }
 
 

@@ -1,0 +1,136 @@
+"""Test fixtures: a real database (SQLite by default, PostgreSQL when DATABASE_URL says
+so), migrated once per session; real Redis (REDIS_URL, or the embedded one); the app
+behind httpx's ASGI transport, sharing the test's event loop.
+
+Each test starts from a clean database holding only the reference data.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="catastif-tests-"))
+# piccolo_conf reads DATABASE_URL when first imported: decide before any import of it.
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP / 'test.sqlite'}")
+os.environ.setdefault("DATA_DIR", str(_TMP / "data"))
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from litestar import Litestar  # noqa: E402
+
+from domain.catalog.reference import reference_data_load  # noqa: E402
+from domain.core.tx import engine, is_sqlite  # noqa: E402
+from domain.org.permissions import SYSTEM  # noqa: E402
+from domain.org.setup import database_init  # noqa: E402
+from domain.org.users import user_create  # noqa: E402
+from settings import Settings  # noqa: E402
+
+PASSWORD = "parola-de-test-1"
+_KEEP = {"migration"}  # Piccolo's record of applied migrations
+
+
+@pytest.fixture(scope="session")
+async def database() -> AsyncIterator[None]:
+    if not is_sqlite():
+        await engine().start_connection_pool()
+    # Replaying the migrations is itself a test of them, on each engine.
+    await database_init()
+    yield
+    if not is_sqlite():
+        await engine().close_connection_pool()
+
+
+async def _run(sql: str) -> list[dict]:
+    from tables.org import Company
+
+    return await Company.raw(sql)
+
+
+async def _table_names() -> list[str]:
+    if is_sqlite():
+        sql = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+    else:
+        sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'"
+    return [r["name"] for r in await _run(sql) if r["name"] not in _KEEP]
+
+
+async def wipe_database() -> None:
+    names = await _table_names()
+    if is_sqlite():
+        async with engine().transaction():
+            # Checked at commit, when every table is empty: no delete order to get right.
+            await _run("PRAGMA defer_foreign_keys = ON")
+            for name in names:
+                await _run(f'DELETE FROM "{name}"')
+            if await _run("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'"):
+                await _run("DELETE FROM sqlite_sequence")  # ids restart, as on PostgreSQL
+    else:
+        quoted = ", ".join(f'"{n}"' for n in names)
+        await _run(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(autouse=True)
+async def clean_db(database: None) -> AsyncIterator[None]:
+    await wipe_database()
+    await reference_data_load()
+    yield
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    env = dict(os.environ)
+    env["DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    env.setdefault("SECRET", "test-secret")
+    return Settings.from_env(env)
+
+
+@pytest.fixture(scope="session")
+async def app(database: None, settings: Settings) -> AsyncIterator[Litestar]:
+    from app import app_services, create_app
+
+    application = create_app(settings)
+    # The services the lifespan would start, entered here directly: Litestar's lifespan
+    # runs in an anyio task group that a session fixture cannot leave from another task.
+    async with app_services(application.state, settings):
+        yield application
+
+
+@pytest.fixture
+async def anon(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+Login = Callable[[str], Awaitable[httpx.AsyncClient]]
+
+
+@pytest.fixture
+async def login(app: Litestar) -> AsyncIterator[Login]:
+    """login(role) -> a client with a real admin session (cookie + CSRF header)."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def _login(role: str) -> httpx.AsyncClient:
+        username = f"{role}-{len(clients)}"
+        await user_create(username=username, password=PASSWORD, role=role, by=SYSTEM)
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://test"
+        )
+        clients.append(client)
+        await client.get("/admin/")
+        csrf = client.cookies.get("csrftoken")
+        response = await client.post(
+            "/admin/public/login/",
+            json={"username": username, "password": PASSWORD},
+            headers={"X-CSRFToken": csrf},
+        )
+        assert response.status_code == 200, response.text
+        client.headers["X-CSRFToken"] = csrf
+        return client
+
+    yield _login
+    for client in clients:
+        await client.aclose()
