@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export LITESTAR_APP := app:create_app
 
-.PHONY: run test lint format lock bench clean
+.PHONY: run test lint format clean
 
 $(BIN)/activate:
 	@PY="$$(scripts/find-python)" && "$$PY" -m venv $(VENV)
@@ -39,11 +39,6 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-
-## lock: re-pin requirements*.txt from requirements*.in
-lock: $(BIN)/activate
-	$(BIN)/pip install -q -r requirements-dev.in
-	$(BIN)/pip freeze --exclude-editable > requirements-dev.lock.tmp && echo "re-split into requirements.txt / requirements-dev.txt by hand" && rm requirements-dev.lock.tmp
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache
