@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from saq import CronJob, Queue
 
-from domain.core.tx import engine
+from domain.core.tx import engine, is_sqlite
 from jobs.fx import import_bnr_rates
 from settings import Settings
 
@@ -30,10 +30,12 @@ def worker_settings(queue: Queue, settings: Settings, *, grace_s: float = 30) ->
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
-        await engine().start_connection_pool()
+        if not is_sqlite():
+            await engine().start_connection_pool()
 
     async def shutdown(ctx: dict[str, Any]) -> None:
-        await engine().close_connection_pool()
+        if not is_sqlite():
+            await engine().close_connection_pool()
 
     return {
         "queue": queue,
