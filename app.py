@@ -87,11 +87,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 @contextlib.asynccontextmanager
 async def app_services(state: State, settings: Settings) -> AsyncIterator[None]:
     db = engine()
+    own_pool = False
     if is_sqlite():
         # WAL lets readers run beside the one writer; the setting persists in the file.
         await Company.raw("PRAGMA journal_mode=WAL")
-    else:
+    elif getattr(db, "pool", None) is None:
         await db.start_connection_pool()
+        own_pool = True  # close only what we opened (tests run a second app on one pool)
     embedded: EmbeddedRedis | None = None
     redis_url = settings.redis_url
     if redis_url is None:
@@ -117,5 +119,5 @@ async def app_services(state: State, settings: Settings) -> AsyncIterator[None]:
         await queue.disconnect()
         if embedded is not None:
             await asyncio.to_thread(embedded.stop)
-        if not is_sqlite():
+        if own_pool:
             await db.close_connection_pool()

@@ -28,7 +28,10 @@ class ApiAuthMiddleware(AbstractAuthenticationMiddleware):
         if header.lower().startswith("bearer "):
             actor = await actor_for_token(header[7:].strip())
             if actor is None:
-                raise NotAuthorizedException("Token API necunoscut, revocat sau expirat.")
+                raise NotAuthorizedException(
+                    "Unknown, revoked or expired API token.",
+                    extra={"message_ro": "Token API necunoscut, revocat sau expirat."},
+                )
             return AuthenticationResult(user=actor, auth="token")
         session = connection.cookies.get(SESSION_COOKIE)
         if session:
@@ -39,21 +42,31 @@ class ApiAuthMiddleware(AbstractAuthenticationMiddleware):
                     _check_csrf(connection)
                 return AuthenticationResult(user=actor, auth="session")
         raise NotAuthorizedException(
-            "Autentificați-vă în /admin/ sau trimiteți un token API (Authorization: Bearer ...)."
+            "Sign in at /admin/ or send an API token (Authorization: Bearer ...).",
+            extra={
+                "message_ro": "Autentificați-vă în /admin/ sau trimiteți un token API "
+                "(Authorization: Bearer ...)."
+            },
         )
 
 
 def _check_csrf(connection: ASGIConnection) -> None:
     cookie = connection.cookies.get(CSRF_COOKIE, "")
     header = connection.headers.get("x-csrftoken", "")
-    if not cookie or not hmac.compare_digest(cookie, header):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a 500, not a 403).
+    if not cookie or not hmac.compare_digest(cookie.encode(), header.encode()):
         raise PermissionDeniedException(
-            "Lipsește tokenul CSRF: trimiteți antetul X-CSRFToken cu valoarea cookie-ului "
-            "csrftoken."
+            "Missing CSRF token: send the X-CSRFToken header with the csrftoken cookie's value.",
+            extra={
+                "message_ro": "Lipsește tokenul CSRF: trimiteți antetul X-CSRFToken cu valoarea "
+                "cookie-ului csrftoken."
+            },
         )
 
 
 def current_actor(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Guard: the middleware already refused anonymous calls; this documents the need."""
     if not isinstance(connection.user, Actor):
-        raise NotAuthorizedException("Autentificare necesară.")
+        raise NotAuthorizedException(
+            "Authentication required.", extra={"message_ro": "Autentificare necesară."}
+        )

@@ -40,10 +40,18 @@ def validation_error(_: Request, exc: ValidationException) -> Response:
 
 
 def http_error(_: Request, exc: HTTPException) -> Response:
+    """Litestar's own errors (unknown route, malformed JSON ...) carry English details:
+    the Romanian message comes from the table, or from `extra["message_ro"]` when our code
+    raises the exception (see controllers/auth.py); the detail goes to `message_en`."""
     code, message = _HTTP_CODES.get(exc.status_code, ("HTTP_ERROR", "Eroare HTTP."))
     detail = exc.detail if exc.detail and exc.detail != str(exc.status_code) else ""
+    extra = exc.extra if isinstance(exc.extra, dict) else {}
     return Response(
-        {"code": code, "message": detail or message, "message_en": detail or code},
+        {
+            "code": code,
+            "message": extra.get("message_ro") or message,
+            "message_en": detail or code,
+        },
         status_code=exc.status_code,
         headers=exc.headers,
     )

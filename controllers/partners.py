@@ -10,6 +10,7 @@ from litestar import Controller, Request, get, patch, post, put
 from litestar.params import Parameter
 
 from controllers.paging import check_limit, decode_cursor, encode_cursor
+from controllers.schemas import NO_NUL, RowId
 from controllers.schemas.partners import (
     AnafCompanyOut,
     FromAnafIn,
@@ -40,17 +41,22 @@ class PartnerController(Controller):
     async def list_partners(
         self,
         request: Request,
-        q: str = Parameter(default="", description="Denumire (parțial), CUI, CNP sau cod TVA"),
+        q: str = Parameter(
+            default="",
+            description="Denumire (parțial), CUI, CNP sau cod TVA",
+            max_length=200,
+            pattern=NO_NUL,
+        ),
         after: str | None = Parameter(default=None, description="Cursorul «next» primit"),
         limit: int = Parameter(default=50),
     ) -> PartnerPage:
-        key = decode_cursor(after, 2)
+        key = decode_cursor(after, str, int)
         rows, more = await partner_page(by=request.user, q=q, after=key, limit=check_limit(limit))
         cursor = encode_cursor(rows[-1]["name"], rows[-1]["id"]) if more else None
         return PartnerPage(items=[_out(r) for r in rows], next=cursor)
 
     @get("/{partner_id:int}", operation_id="GetPartner")
-    async def get_partner(self, request: Request, partner_id: int) -> PartnerOut:
+    async def get_partner(self, request: Request, partner_id: RowId) -> PartnerOut:
         return _out(await partner_get(partner_id, by=request.user))
 
     @post("/", operation_id="CreatePartner")
@@ -62,14 +68,14 @@ class PartnerController(Controller):
 
     @patch("/{partner_id:int}", operation_id="UpdatePartner")
     async def update_partner(
-        self, request: Request, partner_id: int, data: PartnerPatch
+        self, request: Request, partner_id: RowId, data: PartnerPatch
     ) -> PartnerOut:
         values = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         await partner_update(partner_id=partner_id, values=values, by=request.user)
         return _out(await partner_get(partner_id, by=request.user))
 
     @put("/{partner_id:int}/roles", operation_id="SetPartnerRole")
-    async def set_role(self, request: Request, partner_id: int, data: RoleIn) -> PartnerOut:
+    async def set_role(self, request: Request, partner_id: RowId, data: RoleIn) -> PartnerOut:
         await partner_role_set(
             partner_id=partner_id, role=data.role, account=data.account, by=request.user
         )

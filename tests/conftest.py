@@ -7,6 +7,8 @@ Each test starts from a clean database holding only the reference data.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -72,11 +74,21 @@ async def wipe_database() -> None:
         await _run(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
 
 
+PURE = Path(__file__).parent / "domain"  # tests of pure rules: no database
+
+
 @pytest.fixture(autouse=True)
-async def clean_db(database: None) -> AsyncIterator[None]:
+def clean_db(request: pytest.FixtureRequest) -> None:
+    # Synchronous on purpose: an async autouse fixture asking for the async `database`
+    # fixture would start a second event loop inside the running one.
+    if PURE not in Path(request.node.path).parents:
+        request.getfixturevalue("fresh_db")
+
+
+@pytest.fixture
+async def fresh_db(database: None) -> None:
     await wipe_database()
     await reference_data_load()
-    yield
 
 
 @pytest.fixture(scope="session")
@@ -106,19 +118,21 @@ async def anon(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
 
 
 Login = Callable[[str], Awaitable[httpx.AsyncClient]]
+# One client address per login: the admin limits login attempts per address.
+_ADDRESSES = (f"10.0.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
 
-@pytest.fixture
-async def login(app: Litestar) -> AsyncIterator[Login]:
-    """login(role) -> a client with a real admin session (cookie + CSRF header)."""
+@contextlib.asynccontextmanager
+async def logins(app: Litestar) -> AsyncIterator[Login]:
+    """login(role) -> a client of `app` with a real admin session (cookie + CSRF header)."""
     clients: list[httpx.AsyncClient] = []
 
     async def _login(role: str) -> httpx.AsyncClient:
-        username = f"{role}-{len(clients)}"
+        address = next(_ADDRESSES)
+        username = f"{role}-{address}"
         await user_create(username=username, password=PASSWORD, role=role, by=SYSTEM)
-        client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://test"
-        )
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        client = httpx.AsyncClient(transport=transport, base_url="http://test")
         clients.append(client)
         await client.get("/admin/")
         csrf = client.cookies.get("csrftoken")
@@ -131,6 +145,14 @@ async def login(app: Litestar) -> AsyncIterator[Login]:
         client.headers["X-CSRFToken"] = csrf
         return client
 
-    yield _login
-    for client in clients:
-        await client.aclose()
+    try:
+        yield _login
+    finally:
+        for client in clients:
+            await client.aclose()
+
+
+@pytest.fixture
+async def login(app: Litestar) -> AsyncIterator[Login]:
+    async with logins(app) as login_:
+        yield login_

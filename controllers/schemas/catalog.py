@@ -7,30 +7,32 @@ from decimal import Decimal
 
 import msgspec
 
+from controllers.schemas import Int32, Str20, Str40, Str200, Text
+
 
 class ArticleIn(msgspec.Struct, forbid_unknown_fields=True):
-    code: str
-    name: str
-    uom: str = msgspec.field(default="H87")  # UN/ECE Rec. 20 code
-    vat_category: str = "S-STANDARD"
-    kind: str = "goods"
-    barcode: str | None = None
-    warranty_months: int = 0
-    nc_code: str = ""
-    description: str = ""
+    code: Str40
+    name: Str200
+    uom: Str20 = msgspec.field(default="H87")  # UN/ECE Rec. 20 code
+    vat_category: Str20 = "S-STANDARD"
+    kind: Str20 = "goods"
+    barcode: Str20 | None = None
+    warranty_months: Int32 = 0
+    nc_code: Str20 = ""
+    description: Text = ""
     active: bool = True
 
 
 class ArticlePatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    code: str | msgspec.UnsetType = msgspec.UNSET
-    name: str | msgspec.UnsetType = msgspec.UNSET
-    uom: str | msgspec.UnsetType = msgspec.UNSET
-    vat_category: str | msgspec.UnsetType = msgspec.UNSET
-    kind: str | msgspec.UnsetType = msgspec.UNSET
-    barcode: str | msgspec.UnsetType | None = msgspec.UNSET
-    warranty_months: int | msgspec.UnsetType = msgspec.UNSET
-    nc_code: str | msgspec.UnsetType = msgspec.UNSET
-    description: str | msgspec.UnsetType = msgspec.UNSET
+    code: Str40 | msgspec.UnsetType = msgspec.UNSET
+    name: Str200 | msgspec.UnsetType = msgspec.UNSET
+    uom: Str20 | msgspec.UnsetType = msgspec.UNSET
+    vat_category: Str20 | msgspec.UnsetType = msgspec.UNSET
+    kind: Str20 | msgspec.UnsetType = msgspec.UNSET
+    barcode: Str20 | msgspec.UnsetType | None = msgspec.UNSET
+    warranty_months: Int32 | msgspec.UnsetType = msgspec.UNSET
+    nc_code: Str20 | msgspec.UnsetType = msgspec.UNSET
+    description: Text | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
 
 

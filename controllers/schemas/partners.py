@@ -6,52 +6,55 @@ from datetime import datetime
 
 import msgspec
 
+from controllers.schemas import Str10, Str20, Str40, Str60, Str100, Str200, Text
+from tables.choices import PartnerKind
+
 
 class PartnerIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
-    kind: str = "company"
-    cui: str | None = None
-    cnp: str | None = None
-    foreign_vat_id: str | None = None
-    reg_com: str = ""
-    country: str = "RO"
-    county: str = ""
-    sector: str = ""
-    city: str = ""
-    street: str = ""
-    postal_code: str = ""
-    email: str = ""
-    phone: str = ""
+    name: Str200
+    kind: PartnerKind = PartnerKind.company
+    cui: Str20 | None = None
+    cnp: Str20 | None = None
+    foreign_vat_id: Str20 | None = None
+    reg_com: Str40 = ""
+    country: Str60 = "RO"
+    county: Str60 = ""
+    sector: Str20 = ""
+    city: Str100 = ""
+    street: Str200 = ""
+    postal_code: Str10 = ""
+    email: Str200 = ""
+    phone: Str40 = ""
     vat_payer: bool = False
     cash_vat: bool = False
     inactive: bool = False
     e_invoice_registered: bool = False
-    notes: str = ""
-    roles: list[str] = msgspec.field(default_factory=lambda: ["client"])
+    notes: Text = ""
+    roles: list[Str20] = msgspec.field(default_factory=lambda: ["client"])
 
 
 class PartnerPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """Only the fields sent are changed."""
 
-    name: str | msgspec.UnsetType = msgspec.UNSET
-    kind: str | msgspec.UnsetType = msgspec.UNSET
-    cui: str | msgspec.UnsetType | None = msgspec.UNSET
-    cnp: str | msgspec.UnsetType | None = msgspec.UNSET
-    foreign_vat_id: str | msgspec.UnsetType | None = msgspec.UNSET
-    reg_com: str | msgspec.UnsetType = msgspec.UNSET
-    country: str | msgspec.UnsetType = msgspec.UNSET
-    county: str | msgspec.UnsetType = msgspec.UNSET
-    sector: str | msgspec.UnsetType = msgspec.UNSET
-    city: str | msgspec.UnsetType = msgspec.UNSET
-    street: str | msgspec.UnsetType = msgspec.UNSET
-    postal_code: str | msgspec.UnsetType = msgspec.UNSET
-    email: str | msgspec.UnsetType = msgspec.UNSET
-    phone: str | msgspec.UnsetType = msgspec.UNSET
+    name: Str200 | msgspec.UnsetType = msgspec.UNSET
+    kind: PartnerKind | msgspec.UnsetType = msgspec.UNSET
+    cui: Str20 | msgspec.UnsetType | None = msgspec.UNSET
+    cnp: Str20 | msgspec.UnsetType | None = msgspec.UNSET
+    foreign_vat_id: Str20 | msgspec.UnsetType | None = msgspec.UNSET
+    reg_com: Str40 | msgspec.UnsetType = msgspec.UNSET
+    country: Str60 | msgspec.UnsetType = msgspec.UNSET
+    county: Str60 | msgspec.UnsetType = msgspec.UNSET
+    sector: Str20 | msgspec.UnsetType = msgspec.UNSET
+    city: Str100 | msgspec.UnsetType = msgspec.UNSET
+    street: Str200 | msgspec.UnsetType = msgspec.UNSET
+    postal_code: Str10 | msgspec.UnsetType = msgspec.UNSET
+    email: Str200 | msgspec.UnsetType = msgspec.UNSET
+    phone: Str40 | msgspec.UnsetType = msgspec.UNSET
     vat_payer: bool | msgspec.UnsetType = msgspec.UNSET
     cash_vat: bool | msgspec.UnsetType = msgspec.UNSET
     inactive: bool | msgspec.UnsetType = msgspec.UNSET
     e_invoice_registered: bool | msgspec.UnsetType = msgspec.UNSET
-    notes: str | msgspec.UnsetType = msgspec.UNSET
+    notes: Text | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -93,13 +96,13 @@ class PartnerPage(msgspec.Struct):
 
 
 class FromAnafIn(msgspec.Struct, forbid_unknown_fields=True):
-    cui: str
-    roles: list[str] = msgspec.field(default_factory=lambda: ["client"])
+    cui: Str20
+    roles: list[Str20] = msgspec.field(default_factory=lambda: ["client"])
 
 
 class RoleIn(msgspec.Struct, forbid_unknown_fields=True):
-    role: str
-    account: str = ""
+    role: Str20
+    account: Str20 = ""
 
 
 class AnafCompanyOut(msgspec.Struct):

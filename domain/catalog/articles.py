@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.core.errors import NotFound
+from domain.core.search import contains_pattern
 from domain.org.permissions import Action, Actor, Area, require
 from tables.catalog import Article
 
@@ -32,7 +33,7 @@ async def article_page(
     if q.strip():
         q = q.strip()
         query = query.where(
-            Article.name.ilike(f"%{q}%") | (Article.code == q) | (Article.barcode == q)
+            Article.name.ilike(contains_pattern(q)) | (Article.code == q) | (Article.barcode == q)
         )
     if after is not None:
         name, aid = after

@@ -107,8 +107,12 @@ async def vat_rate_prepare(
     """A dated VAT rate: 0-100 %, an interval that is not backwards, no overlap."""
     require(by, Area.catalog, Action.write)
     out = dict(values)
-    rate = to_decimal(out.get("rate") or 0)
-    if not Decimal(0) <= rate <= Decimal(100):
+    try:
+        rate = to_decimal(out.get("rate") or 0)
+        in_range = Decimal(0) <= rate <= Decimal(100)  # NaN raises here too
+    except (ArithmeticError, ValueError):
+        rate, in_range = out.get("rate"), False
+    if not in_range:
         raise ValidationFailed(
             "VAT_RATE_INVALID",
             f"Cota de TVA trebuie să fie între 0 și 100 %, nu {rate}.",
@@ -116,6 +120,13 @@ async def vat_rate_prepare(
             field="rate",
         )
     start, end = out.get("valid_from"), out.get("valid_to")
+    if start is None:
+        raise ValidationFailed(
+            "VAT_RATE_PERIOD_INVALID",
+            "Completați data de la care se aplică cota.",
+            "The date the rate applies from is required.",
+            field="valid_from",
+        )
     if end is not None and start is not None and end < start:
         raise ValidationFailed(
             "VAT_RATE_PERIOD_INVALID",

@@ -63,7 +63,17 @@ def normalize_article(values: Mapping[str, Any]) -> dict[str, Any]:
             field="nc_code",
         )
     months = out.get("warranty_months")
-    if months is not None and int(months) < 0:
+    if months is not None:
+        try:
+            months = out["warranty_months"] = int(str(months).strip() or 0)
+        except ValueError:
+            raise ValidationFailed(
+                "WARRANTY_INVALID",
+                f"Garanția «{months}» trebuie să fie un număr întreg de luni (ex. 24).",
+                f"Warranty «{months}» must be a whole number of months.",
+                field="warranty_months",
+            ) from None
+    if months is not None and months < 0:
         raise ValidationFailed(
             "WARRANTY_NEGATIVE",
             "Garanția nu poate avea un număr negativ de luni.",

@@ -89,7 +89,8 @@ def allowed(actor: Actor, area: Area, action: Action) -> bool:
 def require(actor: Actor, area: Area, action: Action) -> None:
     if allowed(actor, area, action):
         return
-    verb_ro = "modifica" if action is Action.write else "vedea"
+    # "a avea dreptul să ..." takes the subjunctive: să modifice, să vadă.
+    verb_ro = "modifice" if action is Action.write else "vadă"
     who = f"Tokenul «{actor.name}»" if actor.is_machine else f"Rolul «{ROLE_RO[actor.role]}»"
     raise Forbidden(
         "FORBIDDEN",

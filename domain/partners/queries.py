@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.core.errors import NotFound
+from domain.core.search import contains_pattern
 from domain.org.permissions import Action, Actor, Area, require
 from tables.partners import Partner, PartnerBankAccount, PartnerContact, PartnerRole
 
@@ -16,9 +17,9 @@ def _search(query: Any, q: str) -> Any:
     compact = q.replace(" ", "").upper().removeprefix("RO")
     if compact.isdigit():
         return query.where(
-            (Partner.cui == compact) | (Partner.cnp == compact) | Partner.name.ilike(f"%{q}%")
+            (Partner.cui == compact) | (Partner.cnp == compact) | Partner.name.ilike(contains_pattern(q))
         )
-    return query.where(Partner.name.ilike(f"%{q}%") | (Partner.foreign_vat_id == compact))
+    return query.where(Partner.name.ilike(contains_pattern(q)) | (Partner.foreign_vat_id == compact))
 
 
 async def partner_page(

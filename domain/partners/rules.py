@@ -31,6 +31,8 @@ DEFAULT_ACCOUNTS: dict[PartnerRoleKind, str] = {
     PartnerRoleKind.other: "",
 }
 
+ACCOUNT_MAX_LENGTH = 20  # what PartnerRole.account holds
+
 _TEXT_FIELDS = ("name", "reg_com", "city", "street", "postal_code", "email", "phone", "notes")
 
 
@@ -44,7 +46,16 @@ def normalize_partner(values: Mapping[str, Any]) -> dict[str, Any]:
     for key in _TEXT_FIELDS:
         if key in out:
             out[key] = (out[key] or "").strip()
-    kind = PartnerKind(out.get("kind") or PartnerKind.company)
+    try:
+        kind = PartnerKind(out.get("kind") or PartnerKind.company)
+    except ValueError:
+        names = ", ".join(k.value for k in PartnerKind)
+        raise ValidationFailed(
+            "PARTNER_KIND_INVALID",
+            f"Tipul de partener «{out.get('kind')}» nu există. Tipuri posibile: {names}.",
+            f"Unknown partner kind «{out.get('kind')}».",
+            field="kind",
+        ) from None
     out["kind"] = kind
     if not out.get("name"):
         raise ValidationFailed(
@@ -77,7 +88,11 @@ def _identifiers(out: dict[str, Any], kind: PartnerKind) -> None:
         compact = str(vat_id).replace(" ", "").upper()
         # EU numbers are checked (VIES format and check digits); others are kept as typed.
         eu = out["country"] in EU_COUNTRIES or compact[:2] in EU_COUNTRIES | {"EL"}
-        out["foreign_vat_id"] = normalize_eu_vat(compact) if eu else compact
+        try:
+            out["foreign_vat_id"] = normalize_eu_vat(compact) if eu else compact
+        except ValidationFailed as exc:
+            exc.field = "foreign_vat_id"  # the partner's column, not identity's generic name
+            raise
     if kind is PartnerKind.company:
         if out["cnp"] is not None:
             raise ValidationFailed(
@@ -150,9 +165,12 @@ def normalize_account(account: str, role: PartnerRoleKind) -> str:
     account = (account or "").strip()
     if not account:
         return DEFAULT_ACCOUNTS[role]
-    synthetic, _, analytic = account.partition(".")
-    if not (synthetic.isdigit() and 3 <= len(synthetic) <= 4) or (
-        analytic and not analytic.isalnum()
+    synthetic, dot, analytic = account.partition(".")
+    if (
+        not account.isascii()
+        or len(account) > ACCOUNT_MAX_LENGTH
+        or not (synthetic.isdigit() and 3 <= len(synthetic) <= 4)
+        or (dot and not analytic.isalnum())  # "4111." has an empty analytic
     ):
         raise ValidationFailed(
             "ACCOUNT_INVALID",
