@@ -56,3 +56,41 @@ class VatCode(StrEnum):
     K = "K"
     G = "G"
     O = "O"
+
+
+class DocType(StrEnum):
+    """The documents a series numbers."""
+
+    offer = "offer"
+    proforma = "proforma"
+    order = "order"
+    delivery_note = "delivery_note"
+    invoice = "invoice"
+    warranty = "warranty"
+
+
+class InvoiceTypeCode(StrEnum):
+    """UNTDID 1001 codes e-Factura uses; all share the invoice table."""
+
+    commercial = "380"
+    credit_note = "381"
+    advance = "386"
+    self_billed = "389"
+
+
+class DocStatus(StrEnum):
+    draft = "draft"
+    issued = "issued"
+    cancelled = "cancelled"
+
+
+class VatRegime(StrEnum):
+    """The VAT treatment of a whole invoice; it decides the allowed line categories and
+    the mentions printed (Cod fiscal art. 319 alin. 20 lit. k)."""
+
+    normal = "normal"
+    cash_vat = "cash_vat"
+    reverse_charge = "reverse_charge"
+    intra_eu = "intra_eu"
+    export = "export"
+    not_registered = "not_registered"

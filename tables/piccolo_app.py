@@ -26,6 +26,7 @@ from tables.partners import (
     PartnerGroup,
     PartnerRole,
 )
+from tables.sales import DocumentSeries, Invoice, InvoiceLine, InvoiceVat
 
 TABLES = [
     Company,
@@ -49,6 +50,10 @@ TABLES = [
     VatCategory,
     VatRate,
     Article,
+    DocumentSeries,
+    Invoice,
+    InvoiceLine,
+    InvoiceVat,
 ]
 
 APP_CONFIG = AppConfig(

@@ -19,6 +19,7 @@ class Area(StrEnum):
     partners = "partners"
     catalog = "catalog"  # articles, units, VAT categories and rates
     fx = "fx"  # currencies and BNR rates
+    sales = "sales"  # offers, orders, delivery notes, invoices; numbering series
 
 
 class Action(StrEnum):
@@ -32,6 +33,7 @@ AREA_RO = {
     Area.partners: "partenerii",
     Area.catalog: "articolele",
     Area.fx: "cursurile valutare",
+    Area.sales: "documentele de vânzare",
 }
 ROLE_RO = {
     Role.admin: "administrator",
@@ -44,16 +46,16 @@ ROLE_RO = {
 _EVERYTHING = frozenset(Area)
 _WRITES: dict[Role, frozenset[Area]] = {
     Role.admin: _EVERYTHING,
-    Role.accountant: frozenset({Area.partners, Area.catalog, Area.fx}),
-    Role.sales: frozenset({Area.partners}),
-    Role.cashier: frozenset({Area.partners}),
+    Role.accountant: frozenset({Area.partners, Area.catalog, Area.fx, Area.sales}),
+    Role.sales: frozenset({Area.partners, Area.sales}),
+    Role.cashier: frozenset({Area.partners, Area.sales}),
     Role.viewer: frozenset(),
 }
 _READS: dict[Role, frozenset[Area]] = {
     Role.admin: _EVERYTHING,
     Role.accountant: _EVERYTHING - {Area.users},
     Role.sales: _EVERYTHING - {Area.users},
-    Role.cashier: frozenset({Area.partners, Area.catalog, Area.fx}),
+    Role.cashier: frozenset({Area.partners, Area.catalog, Area.fx, Area.sales}),
     Role.viewer: _EVERYTHING - {Area.users},
 }
 

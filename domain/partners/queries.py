@@ -17,9 +17,13 @@ def _search(query: Any, q: str) -> Any:
     compact = q.replace(" ", "").upper().removeprefix("RO")
     if compact.isdigit():
         return query.where(
-            (Partner.cui == compact) | (Partner.cnp == compact) | Partner.name.ilike(contains_pattern(q))
+            (Partner.cui == compact)
+            | (Partner.cnp == compact)
+            | Partner.name.ilike(contains_pattern(q))
         )
-    return query.where(Partner.name.ilike(contains_pattern(q)) | (Partner.foreign_vat_id == compact))
+    return query.where(
+        Partner.name.ilike(contains_pattern(q)) | (Partner.foreign_vat_id == compact)
+    )
 
 
 async def partner_page(

@@ -1,0 +1,569 @@
+"""Invoice operations: draft, lines, issue, cancel, storno, copy.
+
+Issuing freezes the document: VAT rates by delivery date, the BNR rate, the parties'
+data, the legal mentions, the totals; the number is taken last, in the same transaction.
+After that nothing changes but the status (cancelled); corrections are new invoices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.catalog.vat import DatedRate, rate_on
+from domain.core.clock import today
+from domain.core.errors import Conflict, NotFound, ValidationFailed
+from domain.core.money import q2, to_decimal
+from domain.core.tx import for_update, write_tx
+from domain.org.fx import rate_for_invoice
+from domain.org.permissions import Action, Actor, Area, require
+from domain.sales.numbering import number_allocate, series_for
+from domain.sales.rules import LineCategory, Party, check_regime, mentions
+from domain.sales.totals import LineIn, Totals, document_totals, percent_discount
+from tables.catalog import Article, VatCategory, VatRate
+from tables.choices import DocStatus, DocType, InvoiceTypeCode, VatRegime
+from tables.org import Company, CompanyBankAccount
+from tables.partners import Partner
+from tables.sales import Invoice, InvoiceLine, InvoiceVat
+
+HEADER_FIELDS = (
+    "vat_regime",
+    "currency",
+    "fx_rate",
+    "fx_note",
+    "issue_date",
+    "delivery_date",
+    "due_date",
+    "payment_terms",
+    "notes",
+    "discount_percent",
+    "stock_leaves",
+    "work_point",
+    "cost_centre",
+    "department",
+    "team",
+    "person",
+    "series",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    invoice_id: int
+    number: str
+    totals: Totals
+
+
+def _not_found(invoice_id: int) -> NotFound:
+    return NotFound(
+        "INVOICE_NOT_FOUND",
+        f"Factura nr. {invoice_id} nu există.",
+        f"Invoice {invoice_id} not found.",
+    )
+
+
+async def _locked(invoice_id: int) -> dict[str, Any]:
+    row = await for_update(
+        Invoice.select(*Invoice._meta.columns).where(Invoice.id == invoice_id)
+    ).first()
+    if row is None:
+        raise _not_found(invoice_id)
+    return row
+
+
+def _frozen(row: Mapping[str, Any]) -> Conflict:
+    return Conflict(
+        "INVOICE_FROZEN",
+        f"Factura {row['full_number'] or row['id']} este emisă și nu se mai modifică. "
+        "Corectarea se face prin stornare și o factură nouă.",
+        "An issued invoice cannot be changed; issue a credit note.",
+        details={"invoice_id": row["id"], "status": row["status"]},
+    )
+
+
+# ---------------------------------------------------------------------------- drafts
+
+
+async def _draft_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Validate typed lines; fill description, unit and VAT category from the article."""
+    if not lines:
+        raise ValidationFailed(
+            "DOCUMENT_EMPTY",
+            "Adăugați cel puțin o linie.",
+            "Add at least one line.",
+            field="lines",
+        )
+    article_ids = {int(x["article"]) for x in lines if x.get("article")}
+    articles = {
+        a["id"]: a
+        for a in await Article.select(
+            Article.id, Article.name, Article.uom.code.as_alias("uom_code"),
+            Article.vat_category, Article.active,
+        ).where(Article.id.is_in(list(article_ids) or [0]))
+    }  # fmt: skip
+    codes = {x["vat_category"] for x in lines if isinstance(x.get("vat_category"), str)}
+    categories = {
+        c["code"]: c["id"]
+        for c in await VatCategory.select(VatCategory.id, VatCategory.code).where(
+            VatCategory.code.is_in(list(codes) or [""])
+        )
+    }
+    out = []
+    for i, line in enumerate(lines):
+        where = f"lines[{i}]"
+        article = articles.get(int(line["article"])) if line.get("article") else None
+        if line.get("article") and article is None:
+            raise ValidationFailed(
+                "LINE_ARTICLE_INVALID", f"Linia {i + 1}: articolul nu există.",
+                "Unknown article.", field=f"{where}.article",
+            )  # fmt: skip
+        quantity = to_decimal(line.get("quantity", 0))
+        price = to_decimal(line.get("unit_price", 0))
+        if quantity == 0:
+            raise ValidationFailed(
+                "LINE_QUANTITY_ZERO", f"Linia {i + 1}: cantitatea nu poate fi zero.",
+                "Quantity cannot be zero.", field=f"{where}.quantity",
+            )  # fmt: skip
+        category = line.get("vat_category") or (article and article["vat_category"])
+        if isinstance(category, str) and not category.isdigit():
+            if category not in categories:
+                raise ValidationFailed(
+                    "LINE_VAT_CATEGORY_INVALID",
+                    f"Linia {i + 1}: categoria de TVA «{category}» nu există.",
+                    "Unknown VAT category.", field=f"{where}.vat_category",
+                )  # fmt: skip
+            category = categories[category]
+        if not category:
+            raise ValidationFailed(
+                "LINE_VAT_CATEGORY_REQUIRED",
+                f"Linia {i + 1}: alegeți categoria de TVA (sau un articol).",
+                "A VAT category (or an article) is required.", field=f"{where}.vat_category",
+            )  # fmt: skip
+        description = (line.get("description") or (article and article["name"]) or "").strip()
+        if not description:
+            raise ValidationFailed(
+                "LINE_DESCRIPTION_REQUIRED", f"Linia {i + 1}: completați denumirea.",
+                "A description is required.", field=f"{where}.description",
+            )  # fmt: skip
+        out.append(
+            {
+                "position": i + 1,
+                "article": article["id"] if article else None,
+                "description": description[:300],
+                "quantity": quantity,
+                "uom_code": line.get("uom_code") or (article and article["uom_code"]) or "H87",
+                "unit_price": price,
+                "discount": q2(line.get("discount") or 0),
+                "vat_category": int(category),
+                "source_line": line.get("source_line"),
+            }
+        )
+    # The totals function checks what only it can (signs, discounts) on the draft too.
+    document_totals([LineIn(x["quantity"], x["unit_price"], "S", Decimal(21), x["discount"])
+                     for x in out])  # fmt: skip
+    return out
+
+
+async def invoice_draft_create(
+    *,
+    company_id: int,
+    partner_id: int,
+    lines: Sequence[Mapping[str, Any]],
+    by: Actor,
+    header: Mapping[str, Any] | None = None,
+    type_code: InvoiceTypeCode = InvoiceTypeCode.commercial,
+    corrects: int | None = None,
+) -> int:
+    require(by, Area.sales, Action.write)
+    values = _header(header or {})
+    async with write_tx():
+        if not await Partner.exists().where(Partner.id == partner_id):
+            raise ValidationFailed(
+                "PARTNER_INVALID", "Alegeți clientul facturii.", "Unknown partner.",
+                field="partner",
+            )  # fmt: skip
+        prepared = await _draft_lines(lines)
+        if "vat_regime" not in values:
+            values["vat_regime"] = await _default_regime(company_id)
+        invoice = Invoice(
+            company=company_id, partner=partner_id, type_code=type_code, corrects=corrects,
+            **values,
+        )  # fmt: skip
+        await invoice.save()
+        await InvoiceLine.insert(*(InvoiceLine(invoice=invoice.id, **x) for x in prepared))
+    return invoice.id
+
+
+async def invoice_draft_update(
+    *,
+    invoice_id: int,
+    by: Actor,
+    header: Mapping[str, Any] | None = None,
+    lines: Sequence[Mapping[str, Any]] | None = None,
+    partner_id: int | None = None,
+) -> None:
+    """Change a draft's header fields and/or replace all its lines."""
+    require(by, Area.sales, Action.write)
+    async with write_tx():
+        row = await _locked(invoice_id)
+        if row["status"] != DocStatus.draft:
+            raise _frozen(row)
+        changes: dict[Any, Any] = {getattr(Invoice, k): v for k, v in _header(header or {}).items()}
+        if partner_id is not None:
+            changes[Invoice.partner] = partner_id
+        if changes:
+            await Invoice.update(changes).where(Invoice.id == invoice_id)
+        if lines is not None:
+            prepared = await _draft_lines(lines)
+            await InvoiceLine.delete().where(InvoiceLine.invoice == invoice_id)
+            await InvoiceLine.insert(*(InvoiceLine(invoice=invoice_id, **x) for x in prepared))
+
+
+def _header(values: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(values) - set(HEADER_FIELDS))
+    if unknown:
+        raise ValidationFailed(
+            "INVOICE_FIELD_UNKNOWN",
+            f"Câmpuri necunoscute pe factură: {', '.join(unknown)}.",
+            f"Unknown invoice fields: {', '.join(unknown)}.",
+        )
+    out = dict(values)
+    if "vat_regime" in out:
+        try:
+            out["vat_regime"] = VatRegime(out["vat_regime"])
+        except ValueError:
+            raise ValidationFailed(
+                "VAT_REGIME_INVALID", f"Regimul de TVA «{out['vat_regime']}» nu există.",
+                "Unknown VAT regime.", field="vat_regime",
+            ) from None  # fmt: skip
+    if "currency" in out:
+        out["currency"] = str(out["currency"]).upper()
+    if out.get("fx_rate") is not None:
+        out["fx_rate"] = to_decimal(out["fx_rate"])
+        if out["fx_rate"] <= 0 or not (out.get("fx_note") or "").strip():
+            raise ValidationFailed(
+                "FX_RATE_OVERRIDE_INVALID",
+                "Un curs ales de mână trebuie să fie pozitiv și să aibă motivul completat.",
+                "A manual exchange rate must be positive and give its reason.",
+                field="fx_rate",
+            )
+    discount = to_decimal(out.get("discount_percent") or 0)
+    if not Decimal(0) <= discount < Decimal(100):
+        raise ValidationFailed(
+            "DISCOUNT_PERCENT_INVALID", "Discountul pe document este între 0 și 100 %.",
+            "The document discount must be between 0 and 100 %.", field="discount_percent",
+        )  # fmt: skip
+    if "discount_percent" in out:
+        out["discount_percent"] = discount
+    return out
+
+
+async def _default_regime(company_id: int) -> VatRegime:
+    company = (
+        await Company.select(Company.vat_payer, Company.cash_vat)
+        .where(Company.id == company_id)
+        .first()
+    )
+    if company is None:
+        raise ValidationFailed("COMPANY_INVALID", "Firma nu există.", "Unknown company.")
+    if not company["vat_payer"]:
+        return VatRegime.not_registered
+    return VatRegime.cash_vat if company["cash_vat"] else VatRegime.normal
+
+
+# ---------------------------------------------------------------------------- issue
+
+
+def _party(row: Mapping[str, Any]) -> Party:
+    return Party(
+        country=row["country"],
+        vat_payer=bool(row["vat_payer"]),
+        cash_vat=bool(row.get("cash_vat")),
+        cui=row.get("cui"),
+        foreign_vat_id=row.get("foreign_vat_id"),
+    )
+
+
+async def _supplier_snapshot(company: Mapping[str, Any]) -> dict[str, Any]:
+    banks = await CompanyBankAccount.select(
+        CompanyBankAccount.iban, CompanyBankAccount.bank_name, CompanyBankAccount.currency
+    ).where(CompanyBankAccount.company == company["id"])
+    keys = ("name", "cui", "reg_com", "country", "county", "sector", "city", "street",
+            "postal_code", "email", "phone", "vat_payer", "cash_vat")  # fmt: skip
+    snapshot = {k: company[k] for k in keys}
+    snapshot["vat_code"] = f"RO{company['cui']}" if company["vat_payer"] else ""
+    snapshot["capital"] = str(q2(company["capital"]))
+    snapshot["bank_accounts"] = banks
+    return snapshot
+
+
+def _customer_snapshot(partner: Mapping[str, Any]) -> dict[str, Any]:
+    keys = ("kind", "name", "cui", "cnp", "foreign_vat_id", "reg_com", "country", "county",
+            "sector", "city", "street", "postal_code", "email", "phone", "vat_payer")  # fmt: skip
+    snapshot = {k: partner[k] for k in keys}
+    cui = partner["cui"]
+    snapshot["vat_code"] = (
+        f"RO{cui}" if cui and partner["vat_payer"] else (partner["foreign_vat_id"] or "")
+    )
+    return snapshot
+
+
+async def _rates_by_category(category_ids: set[int]) -> dict[int, list[DatedRate]]:
+    rates: dict[int, list[DatedRate]] = {i: [] for i in category_ids}
+    for r in await VatRate.select(
+        VatRate.category, VatRate.rate, VatRate.valid_from, VatRate.valid_to
+    ).where(VatRate.category.is_in(list(category_ids))):
+        rates[r["category"]].append(
+            DatedRate(to_decimal(r["rate"]), r["valid_from"], r["valid_to"])
+        )
+    return rates
+
+
+async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
+    """Freeze the draft and give it its number (the last statement before commit)."""
+    require(by, Area.sales, Action.write)
+    async with write_tx():
+        row = await _locked(invoice_id)
+        if row["status"] != DocStatus.draft:
+            raise _frozen(row)
+        company = (
+            await Company.select(*Company._meta.columns).where(Company.id == row["company"]).first()
+        )
+        partner = (
+            await Partner.select(*Partner._meta.columns).where(Partner.id == row["partner"]).first()
+        )
+        lines = (
+            await InvoiceLine.select(
+                *InvoiceLine._meta.columns,
+                InvoiceLine.vat_category.code.as_alias("category_code"),
+                InvoiceLine.vat_category.untdid.as_alias("category_untdid"),
+                InvoiceLine.vat_category.exemption_text.as_alias("exemption_text"),
+                InvoiceLine.source_line.vat_code.as_alias("source_vat_code"),
+                InvoiceLine.source_line.vat_rate.as_alias("source_vat_rate"),
+            )
+            .where(InvoiceLine.invoice == invoice_id)
+            .order_by(InvoiceLine.position)
+        )
+        if not lines:
+            raise ValidationFailed(
+                "DOCUMENT_EMPTY", "Factura nu are linii.", "The invoice has no lines.",
+                field="lines",
+            )  # fmt: skip
+        issue_date = row["issue_date"] or today()
+        delivery_date = row["delivery_date"] or issue_date
+        rates = await _rates_by_category({x["vat_category"] for x in lines})
+        priced: list[LineIn] = []
+        categories: list[LineCategory] = []
+        for line in lines:
+            if line["source_line"] is not None:
+                # A storno or deduction keeps the rate of the line it corrects (art. 330).
+                code, rate = line["source_vat_code"], to_decimal(line["source_vat_rate"])
+            else:
+                code = line["category_untdid"]
+                rate = rate_on(line["category_code"], delivery_date, rates[line["vat_category"]])
+            priced.append(
+                LineIn(to_decimal(line["quantity"]), to_decimal(line["unit_price"]), code, rate,
+                       to_decimal(line["discount"]))
+            )  # fmt: skip
+            categories.append(LineCategory(code, line["exemption_text"]))
+        regime = VatRegime(row["vat_regime"])
+        check_regime(regime, issuer=_party(company), customer=_party(partner), lines=categories)
+        fx_rate, fx_date = None, None
+        if row["currency"] != "RON":
+            if row["fx_rate"] is not None:
+                fx_rate, fx_date = to_decimal(row["fx_rate"]), row["fx_date"] or issue_date
+            else:
+                quote = await rate_for_invoice(row["currency"], issue_date)
+                fx_rate, fx_date = quote.per_unit, quote.published_day
+        discount = to_decimal(row["discount_percent"])
+        adjustments = percent_discount(priced, discount, "Discount") if discount else []
+        totals = document_totals(priced, adjustments, fx_rate=fx_rate)
+        for line, total in zip(lines, totals.lines, strict=True):
+            await InvoiceLine.update(
+                {InvoiceLine.vat_code: total.vat_code, InvoiceLine.vat_rate: total.vat_rate,
+                 InvoiceLine.net: total.net}
+            ).where(InvoiceLine.id == line["id"])  # fmt: skip
+        await InvoiceVat.insert(
+            *(InvoiceVat(invoice=invoice_id, vat_code=g.vat_code, vat_rate=g.vat_rate,
+                         base=g.base, vat=g.vat, base_ron=g.base_ron, vat_ron=g.vat_ron)
+              for g in totals.groups)
+        )  # fmt: skip
+        series_id = await series_for(
+            company_id=row["company"], doc_type=DocType.invoice,
+            work_point_id=row["work_point"], series_id=row["series"],
+        )  # fmt: skip
+        header = {
+            Invoice.status: DocStatus.issued,
+            Invoice.issue_date: issue_date,
+            Invoice.delivery_date: delivery_date,
+            Invoice.due_date: row["due_date"] or issue_date,
+            Invoice.fx_rate: fx_rate,
+            Invoice.fx_date: fx_date,
+            Invoice.supplier_snapshot: await _supplier_snapshot(company),
+            Invoice.customer_snapshot: _customer_snapshot(partner),
+            Invoice.mentions: mentions(
+                regime, categories, self_billed=row["type_code"] == InvoiceTypeCode.self_billed
+            ),
+            Invoice.line_net_total: totals.line_net_total,
+            Invoice.allowance_total: totals.allowance_total,
+            Invoice.charge_total: totals.charge_total,
+            Invoice.tax_exclusive: totals.tax_exclusive,
+            Invoice.vat_total: totals.vat_total,
+            Invoice.vat_total_ron: totals.vat_total_ron,
+            Invoice.tax_inclusive: totals.tax_inclusive,
+            Invoice.prepaid: totals.prepaid,
+            Invoice.payable: totals.payable,
+            Invoice.issued_at: datetime.now(UTC),
+            Invoice.issued_by: by.name,
+        }
+        await Invoice.update(header).where(Invoice.id == invoice_id)
+        # Last: the number. Everything before it can still fail and roll back cleanly.
+        number, full_number = await number_allocate(series_id)
+        await Invoice.update(
+            {Invoice.series: series_id, Invoice.number: number, Invoice.full_number: full_number}
+        ).where(Invoice.id == invoice_id)
+    return Issued(invoice_id, full_number, totals)
+
+
+# ---------------------------------------------------------------------------- corrections
+
+
+async def invoice_cancel(*, invoice_id: int, reason: str, by: Actor) -> None:
+    """Cancel an issued invoice that never reached the customer or ANAF (it keeps its
+    number, marked ANULAT, and is reported in D394 as cancelled)."""
+    require(by, Area.sales, Action.write)
+    if not reason.strip():
+        raise ValidationFailed(
+            "CANCEL_REASON_REQUIRED", "Scrieți motivul anulării.", "A reason is required.",
+            field="reason",
+        )  # fmt: skip
+    async with write_tx():
+        row = await _locked(invoice_id)
+        if row["status"] != DocStatus.issued:
+            raise Conflict(
+                "INVOICE_NOT_ISSUED",
+                "Se pot anula doar facturile emise (o ciornă se șterge).",
+                "Only an issued invoice can be cancelled.",
+            )
+        if await Invoice.exists().where(Invoice.corrects == invoice_id):
+            raise Conflict(
+                "INVOICE_HAS_CORRECTIONS",
+                "Factura a fost deja stornată; nu mai poate fi anulată.",
+                "The invoice has credit notes; it cannot be cancelled.",
+            )
+        await Invoice.update(
+            {Invoice.status: DocStatus.cancelled, Invoice.cancelled_at: datetime.now(UTC),
+             Invoice.cancel_reason: reason.strip()[:200]}
+        ).where(Invoice.id == invoice_id)  # fmt: skip
+
+
+async def invoice_storno(
+    *,
+    invoice_id: int,
+    by: Actor,
+    returns: Mapping[int, Decimal] | None = None,
+    issue_date: date | None = None,
+) -> Issued:
+    """Issue a credit note for the whole invoice, or for `returns` {line id: quantity}.
+
+    What was already credited is taken off: a line can never be credited twice.
+    """
+    require(by, Area.sales, Action.write)
+    async with write_tx():
+        row = await _locked(invoice_id)
+        if row["status"] != DocStatus.issued or row["type_code"] == InvoiceTypeCode.credit_note:
+            raise Conflict(
+                "INVOICE_NOT_STORNABLE",
+                "Se stornează doar o factură emisă (nu o ciornă, o factură anulată sau o "
+                "stornare).",
+                "Only an issued, non-credit-note invoice can be credited.",
+            )
+        lines = (
+            await InvoiceLine.select(*InvoiceLine._meta.columns)
+            .where(InvoiceLine.invoice == invoice_id)
+            .order_by(InvoiceLine.position)
+        )
+        credited = await _credited_quantities([x["id"] for x in lines])
+        wanted = returns or {x["id"]: to_decimal(x["quantity"]) for x in lines}
+        by_id = {x["id"]: x for x in lines}
+        new_lines = []
+        for line_id, quantity in wanted.items():
+            line = by_id.get(int(line_id))
+            if line is None:
+                raise ValidationFailed(
+                    "STORNO_LINE_INVALID", f"Linia {line_id} nu este pe factura stornată.",
+                    "The line is not on the invoice.", field="returns",
+                )  # fmt: skip
+            left = to_decimal(line["quantity"]) - credited.get(line["id"], Decimal(0))
+            quantity = to_decimal(quantity)
+            if quantity <= 0 or quantity > left:
+                raise ValidationFailed(
+                    "STORNO_QUANTITY_INVALID",
+                    f"Linia «{line['description']}»: se pot storna cel mult {left} "
+                    f"(cerut: {quantity}).",
+                    f"At most {left} can be credited on this line.", field="returns",
+                )  # fmt: skip
+            share = quantity / to_decimal(line["quantity"])
+            new_lines.append(
+                {"article": line["article"], "description": line["description"],
+                 "quantity": -quantity, "uom_code": line["uom_code"],
+                 "unit_price": to_decimal(line["unit_price"]),
+                 "discount": -q2(to_decimal(line["discount"]) * share),
+                 "vat_category": line["vat_category"], "source_line": line["id"]}
+            )  # fmt: skip
+        header = {k: row[k] for k in HEADER_FIELDS if k not in {"series", "fx_rate", "fx_note"}}
+        header |= {"issue_date": issue_date, "delivery_date": row["delivery_date"],
+                   "due_date": None, "series": row["series"]}  # fmt: skip
+        if row["currency"] != "RON":
+            # The credit note reverses at the original rate, so the RON figures mirror it.
+            header |= {
+                "fx_rate": row["fx_rate"],
+                "fx_note": f"cursul facturii {row['full_number']}",
+            }
+        storno_id = await invoice_draft_create(
+            company_id=row["company"], partner_id=row["partner"], lines=new_lines, by=by,
+            header=header, type_code=InvoiceTypeCode.credit_note, corrects=invoice_id,
+        )  # fmt: skip
+        await Invoice.update({Invoice.fx_date: row["fx_date"]}).where(Invoice.id == storno_id)
+        return await invoice_issue(invoice_id=storno_id, by=by)
+
+
+async def _credited_quantities(line_ids: list[int]) -> dict[int, Decimal]:
+    """Quantities already credited per original line, by issued credit notes."""
+    out: dict[int, Decimal] = {}
+    if not line_ids:
+        return out
+    for r in await InvoiceLine.select(InvoiceLine.source_line, InvoiceLine.quantity).where(
+        InvoiceLine.source_line.is_in(line_ids) & (InvoiceLine.invoice.status == DocStatus.issued)
+    ):
+        out[r["source_line"]] = out.get(r["source_line"], Decimal(0)) - to_decimal(r["quantity"])
+    return out
+
+
+async def invoice_copy(*, invoice_id: int, by: Actor) -> int:
+    """A new draft with the same customer, header and lines (not linked to the original)."""
+    require(by, Area.sales, Action.write)
+    row = await Invoice.select(*Invoice._meta.columns).where(Invoice.id == invoice_id).first()
+    if row is None:
+        raise _not_found(invoice_id)
+    lines = (
+        await InvoiceLine.select(*InvoiceLine._meta.columns)
+        .where(InvoiceLine.invoice == invoice_id)
+        .order_by(InvoiceLine.position)
+    )
+    keep = (
+        "vat_regime", "currency", "payment_terms", "notes", "discount_percent",
+        "stock_leaves", "work_point", "cost_centre", "department", "team", "person",
+    )  # fmt: skip
+    header = {k: row[k] for k in keep}
+    copied = [
+        {k: x[k] for k in ("article", "description", "quantity", "uom_code", "unit_price",
+                           "discount", "vat_category")}
+        for x in lines
+    ]  # fmt: skip
+    return await invoice_draft_create(
+        company_id=row["company"], partner_id=row["partner"], lines=copied, by=by, header=header
+    )
