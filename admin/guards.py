@@ -6,17 +6,43 @@ viewer could write through /admin/api/ even though the UI hides the buttons.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from piccolo_api.crud.endpoints import PiccoloCRUD
 from piccolo_api.crud.validators import Validators
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from domain.core.errors import Conflict, Forbidden
+from domain.core.errors import Conflict, DomainError, Forbidden
 from domain.org.actors import actor_for_user
 from domain.org.permissions import Action, Actor, Area, require
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+Validator = Callable[[PiccoloCRUD, Request], Awaitable[None]]
+
+
+class AdminRefusal(HTTPException):
+    """A DomainError raised by a validator, carried through PiccoloCRUD.
+
+    PiccoloCRUD answers any exception a validator raises with 400 «Validation error»,
+    except an HTTPException; admin/__init__.py renders the carried error like any other.
+    """
+
+    def __init__(self, error: DomainError) -> None:
+        super().__init__(status_code=error.status, detail=str(error))
+        self.error = error
+
+
+def _refusing(validator: Validator) -> Validator:
+    async def wrapped(piccolo_crud: PiccoloCRUD, request: Request) -> None:
+        try:
+            await validator(piccolo_crud, request)
+        except DomainError as exc:
+            raise AdminRefusal(exc) from exc
+
+    return wrapped
 
 
 async def request_actor(request: Request) -> Actor:
@@ -44,5 +70,5 @@ def area_guard(area: Area, *, no_add: str | None = None) -> Validators:
     async def refuse_add(piccolo_crud: PiccoloCRUD, request: Request) -> None:
         raise Conflict("ADMIN_ADD_REFUSED", no_add or "")
 
-    extra: dict[str, Any] = {"post_single": [refuse_add]} if no_add else {}
-    return Validators(every=[check], **extra)
+    extra: dict[str, Any] = {"post_single": [_refusing(refuse_add)]} if no_add else {}
+    return Validators(every=[_refusing(check)], **extra)

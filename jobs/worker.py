@@ -30,11 +30,14 @@ def worker_settings(queue: Queue, settings: Settings, *, grace_s: float = 30) ->
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
-        if not is_sqlite():
+        # Inside the web process (no REDIS_URL, RUN_WORKER=1, tests) the PostgreSQL pool
+        # is the app's: open one only when there is none, and close only what we opened.
+        ctx["owns_pool"] = not is_sqlite() and getattr(engine(), "pool", None) is None
+        if ctx["owns_pool"]:
             await engine().start_connection_pool()
 
     async def shutdown(ctx: dict[str, Any]) -> None:
-        if not is_sqlite():
+        if ctx.get("owns_pool"):
             await engine().close_connection_pool()
 
     return {

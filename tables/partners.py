@@ -19,7 +19,7 @@ class PartnerGroup(Table, tablename="grup_parteneri"):
 class Partner(Table, tablename="partener"):
     kind = Varchar(length=12, choices=PartnerKind, default=PartnerKind.company)
     name = Varchar(length=200, index=True)
-    cui = Varchar(length=10, null=True, default=None, unique=True, help_text="Fără RO")
+    cui = Varchar(length=16, null=True, default=None, unique=True, help_text="Fără RO")
     cnp = Varchar(length=13, null=True, default=None, unique=True)
     foreign_vat_id = Varchar(
         length=20, null=True, default=None, unique=True, help_text="Cod TVA UE/străin, ex. DE123"

@@ -1,6 +1,7 @@
 """Test fixtures: a real database (SQLite by default, PostgreSQL when DATABASE_URL says
-so), migrated once per session; real Redis (REDIS_URL, or the embedded one); the app
-behind httpx's ASGI transport, sharing the test's event loop.
+so), migrated once per session; real Redis (REDIS_URL, or the embedded one, with the
+worker in-process as `make run` has it); the app behind httpx's ASGI transport, sharing
+the test's event loop.
 
 Each test starts from a clean database holding only the reference data.
 """

@@ -31,6 +31,11 @@ class DomainError(Exception):
         self.field = field
         self.details = details or {}
 
+    def __str__(self) -> str:
+        # What logs and failed jobs show (SAQ keeps the traceback text): the stable code
+        # beside the message, in the form the admin and the CLI print it.
+        return f"{self.message_ro} (cod {self.code})"
+
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "code": self.code,
