@@ -24,6 +24,7 @@ from controllers.auth import ApiAuthMiddleware
 from controllers.catalog import ArticleController, ReferenceController
 from controllers.errors import EXCEPTION_HANDLERS
 from controllers.health import health
+from controllers.invoices import InvoiceController
 from controllers.partners import PartnerController
 from domain.core.tx import engine, is_sqlite
 from jobs.embedded_redis import EmbeddedRedis
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PartnerController,
             ArticleController,
             ReferenceController,
+            InvoiceController,
         ],
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         middleware=[

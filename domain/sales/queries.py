@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from domain.core.errors import NotFound, ValidationFailed
+from domain.core.money import to_decimal
 from domain.org.permissions import Action, Actor, Area, require
 from tables.org import Company
 from tables.sales import Invoice, InvoiceLine, InvoiceVat
@@ -23,6 +25,24 @@ LIST_COLUMNS = (
     Invoice.vat_total,
     Invoice.payable,
 )
+
+
+# Numeric columns come back as float on SQLite and Decimal on PostgreSQL: readers get
+# the same Decimal, at the column's scale, from both.
+_SCALES = {
+    "quantity": "0.001",
+    "unit_price": "0.0001",
+    "fx_rate": "0.0001",
+    "vat_rate": "0.01",
+    "discount_percent": "0.01",
+}
+
+
+def _decimals(row: dict[str, Any]) -> dict[str, Any]:
+    for key, value in row.items():
+        if isinstance(value, float | Decimal):
+            row[key] = to_decimal(value).quantize(Decimal(_SCALES.get(key, "0.01")))
+    return row
 
 
 async def default_company_id() -> int:
@@ -55,22 +75,31 @@ async def invoice_page(
     if before_id:
         query = query.where(Invoice.id < before_id)
     rows = await query.order_by(Invoice.id, ascending=False).limit(limit + 1)
-    return rows[:limit], len(rows) > limit
+    return [_decimals(r) for r in rows[:limit]], len(rows) > limit
 
 
 async def invoice_get(invoice_id: int, *, by: Actor) -> dict[str, Any]:
     require(by, Area.sales, Action.read)
-    row = await Invoice.select(*Invoice._meta.columns).where(Invoice.id == invoice_id).first()
+    row = (
+        await Invoice.select(*Invoice._meta.columns)
+        .where(Invoice.id == invoice_id)
+        .output(load_json=True)
+        .first()
+    )
     if row is None:
         raise NotFound(
             "INVOICE_NOT_FOUND", f"Factura nr. {invoice_id} nu există.", "Invoice not found."
         )
-    row["lines"] = (
+    lines = (
         await InvoiceLine.select(*InvoiceLine._meta.columns)
         .where(InvoiceLine.invoice == invoice_id)
         .order_by(InvoiceLine.position)
     )
-    row["vat_breakdown"] = await InvoiceVat.select(*InvoiceVat._meta.columns).where(
-        InvoiceVat.invoice == invoice_id
+    groups = (
+        await InvoiceVat.select(*InvoiceVat._meta.columns)
+        .where(InvoiceVat.invoice == invoice_id)
+        .order_by(InvoiceVat.vat_rate, ascending=False)
     )
-    return row
+    row["lines"] = [_decimals(x) for x in lines]
+    row["vat_breakdown"] = [_decimals(x) for x in groups]
+    return _decimals(row)
