@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from admin.forms.anaf_partner import anaf_partner_form
 from admin.forms.api_token import api_token_form
 from admin.forms.bnr_import import bnr_import_form
+from admin.forms.invoice_actions import invoice_action_forms
 from admin.guards import AdminRefusal
 from admin.labels import RomanianLabels, label
 from admin.tables import TABLE_CONFIGS
@@ -136,7 +137,12 @@ def _inner_apps(app: Any) -> list[Starlette]:
 def build_admin(settings: Settings) -> ASGIApp:
     app = create_admin(
         tables=TABLE_CONFIGS,
-        forms=[anaf_partner_form(settings), bnr_import_form(), api_token_form()],
+        forms=[
+            anaf_partner_form(settings),
+            bnr_import_form(),
+            api_token_form(),
+            *invoice_action_forms(),
+        ],
         site_name="Catastif",
         default_language_code="ro",
         translations=[ROMANIAN, ENGLISH],

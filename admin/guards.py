@@ -72,3 +72,16 @@ def area_guard(area: Area, *, no_add: str | None = None) -> Validators:
 
     extra: dict[str, Any] = {"post_single": [_refusing(refuse_add)]} if no_add else {}
     return Validators(every=[_refusing(check)], **extra)
+
+
+def read_only_guard(area: Area, why: str) -> Validators:
+    """Rows only the domain operations write (issued documents, their lines): the admin
+    shows them and refuses Add, Edit and Delete with `why`."""
+
+    async def check(piccolo_crud: PiccoloCRUD, request: Request) -> None:
+        actor = await request_actor(request)
+        require(actor, area, Action.read)
+        if request.method not in SAFE_METHODS:
+            raise Conflict("ADMIN_READ_ONLY", why)
+
+    return Validators(every=[_refusing(check)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import OrderBy, TableConfig
 
-from admin.guards import area_guard
+from admin.guards import area_guard, read_only_guard
 from admin.hooks import field_hooks, record_hooks
 from domain.catalog.ops import article_prepare, vat_rate_prepare
 from domain.org.geo import normalize_country, normalize_county, normalize_sector
@@ -37,8 +37,14 @@ from tables.partners import (
     PartnerGroup,
     PartnerRole,
 )
+from tables.sales import DocumentSeries, Invoice, InvoiceLine, InvoiceVat
 
 ORG, USERS, PARTNERS, ARTICLES, FX = "Organizare", "Utilizatori", "Parteneri", "Articole", "Valute"
+SALES = "Vânzări"
+FROZEN = (
+    "Facturile se creează și se modifică din API sau din editorul de documente; "
+    "cele emise nu se mai modifică. Folosiți formularele Emite / Anulează / Stornează."
+)
 
 
 def _role_account(value: str) -> str:
@@ -56,7 +62,7 @@ TABLE_CONFIGS = [
         menu_group=ORG,
         validators=area_guard(Area.org),
         hooks=record_hooks(Company, company_prepare, "company_id"),
-        visible_columns=[Company.id, Company.name, Company.cui, Company.vat_payer],
+        visible_columns=[Company.name, Company.cui, Company.vat_payer],
     ),
     TableConfig(
         CompanyBankAccount,
@@ -86,7 +92,7 @@ TABLE_CONFIGS = [
         BaseUser,
         menu_group=USERS,
         validators=area_guard(Area.users),
-        visible_columns=[BaseUser.id, BaseUser.username, BaseUser.email, BaseUser.active],
+        visible_columns=[BaseUser.username, BaseUser.email, BaseUser.active],
     ),
     TableConfig(UserRole, menu_group=USERS, validators=area_guard(Area.users)),
     TableConfig(
@@ -104,7 +110,6 @@ TABLE_CONFIGS = [
         validators=area_guard(Area.partners),
         hooks=record_hooks(Partner, partner_prepare, "partner_id"),
         visible_columns=[
-            Partner.id,
             Partner.name,
             Partner.kind,
             Partner.cui,
@@ -152,7 +157,6 @@ TABLE_CONFIGS = [
         validators=area_guard(Area.catalog),
         hooks=record_hooks(Article, article_prepare, "article_id"),
         visible_columns=[
-            Article.id,
             Article.code,
             Article.name,
             Article.kind,
@@ -180,4 +184,32 @@ TABLE_CONFIGS = [
         validators=area_guard(Area.fx),
         order_by=[OrderBy(ExchangeRate.day, ascending=False)],
     ),
+    # Vânzări
+    TableConfig(
+        Invoice,
+        menu_group=SALES,
+        validators=read_only_guard(Area.sales, FROZEN),
+        visible_columns=[
+            Invoice.full_number,
+            Invoice.type_code,
+            Invoice.status,
+            Invoice.partner,
+            Invoice.issue_date,
+            Invoice.currency,
+            Invoice.payable,
+        ],
+        visible_filters=[
+            Invoice.partner,
+            Invoice.status,
+            Invoice.type_code,
+            Invoice.issue_date,
+            Invoice.work_point,
+            Invoice.series,
+        ],
+        order_by=[OrderBy(Invoice.id, ascending=False)],
+        link_column=Invoice.full_number,
+    ),
+    TableConfig(InvoiceLine, menu_group=SALES, validators=read_only_guard(Area.sales, FROZEN)),
+    TableConfig(InvoiceVat, menu_group=SALES, validators=read_only_guard(Area.sales, FROZEN)),
+    TableConfig(DocumentSeries, menu_group=SALES, validators=area_guard(Area.sales)),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, Numeric, OnDelete, Text, Varchar
+from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
 from tables._columns import CreatedAt
@@ -15,6 +16,10 @@ class UnitOfMeasure(Table, tablename="unitate_masura"):
     name = Varchar(length=50)
     symbol = Varchar(length=10, help_text="Cum apare pe documente: buc, kg, m, oră")
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.symbol])
+
 
 class VatCategory(Table, tablename="categorie_tva"):
     """A VAT treatment an article carries; the percentage comes from dated VatRate rows."""
@@ -24,6 +29,10 @@ class VatCategory(Table, tablename="categorie_tva"):
     untdid = Varchar(length=2, choices=VatCode, help_text="Codul e-Factura (UNTDID 5305)")
     exemption_code = Varchar(length=30, default="", help_text="VATEX, pentru E/K/G/O/AE")
     exemption_text = Varchar(length=200, default="", help_text="Temeiul legal tipărit pe factură")
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.code])
 
 
 class VatRate(Table, tablename="cota_tva"):
@@ -45,6 +54,10 @@ class Article(Table, tablename="articol"):
     description = Text(default="")
     active = Boolean(default=True)
     created_at = CreatedAt()
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
 
 
 unique_together(VatRate, "category", "valid_from")

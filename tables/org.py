@@ -15,6 +15,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
 from tables._columns import CreatedAt, FxRate, Money
@@ -39,6 +40,10 @@ class Company(Table, tablename="firma"):
     phone = Varchar(length=40, default="")
     created_at = CreatedAt()
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
 
 class CompanyBankAccount(Table, tablename="cont_bancar_firma"):
     company = ForeignKey(Company, null=False, on_delete=OnDelete.cascade)
@@ -58,12 +63,20 @@ class WorkPoint(Table, tablename="punct_de_lucru"):
     street = Varchar(length=200, default="")
     active = Boolean(default=True)
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
 
 class CostCentre(Table, tablename="centru_de_cost"):
     company = ForeignKey(Company, null=False, on_delete=OnDelete.restrict)
     code = Varchar(length=20)
     name = Varchar(length=200)
     active = Boolean(default=True)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
 
 
 class Department(Table, tablename="departament"):
@@ -72,6 +85,10 @@ class Department(Table, tablename="departament"):
     name = Varchar(length=200)
     active = Boolean(default=True)
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
 
 class Team(Table, tablename="echipa"):
     company = ForeignKey(Company, null=False, on_delete=OnDelete.restrict)
@@ -79,6 +96,10 @@ class Team(Table, tablename="echipa"):
     name = Varchar(length=200)
     department = ForeignKey(Department, null=True, on_delete=OnDelete.set_null)
     active = Boolean(default=True)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
 
 
 class Person(Table, tablename="persoana"):
@@ -95,6 +116,10 @@ class Person(Table, tablename="persoana"):
     team = ForeignKey(Team, null=True, on_delete=OnDelete.set_null)
     cost_centre = ForeignKey(CostCentre, null=True, on_delete=OnDelete.set_null)
     active = Boolean(default=True)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
 
 
 class UserRole(Table, tablename="rol_utilizator"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from piccolo.columns import Boolean, ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
 from tables._columns import CreatedAt
@@ -14,6 +15,10 @@ class PartnerGroup(Table, tablename="grup_parteneri"):
     """E.g. «Revânzători»: price lists and reports are assigned to groups."""
 
     name = Varchar(length=100, unique=True)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
 
 
 class Partner(Table, tablename="partener"):
@@ -42,6 +47,10 @@ class Partner(Table, tablename="partener"):
     notes = Text(default="")
     active = Boolean(default=True)
     created_at = CreatedAt()
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
 
 
 class PartnerRole(Table, tablename="rol_partener"):

@@ -16,6 +16,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
 from tables._columns import CreatedAt, FxRate, Money, Quantity, UnitPrice
@@ -39,6 +40,10 @@ class DocumentSeries(Table, tablename="serie_documente"):
     last_number = Integer(null=True, default=None, help_text="Ultimul număr alocat; gol = fără")
     next_number = Integer(default=1)
     active = Boolean(default=True)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.prefix])
 
 
 class Invoice(Table, tablename="factura"):
@@ -86,6 +91,10 @@ class Invoice(Table, tablename="factura"):
     cancelled_at = Timestamptz(null=True, default=None)
     cancel_reason = Varchar(length=200, default="")
     created_at = CreatedAt()
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.full_number])
 
 
 class InvoiceLine(Table, tablename="linie_factura"):

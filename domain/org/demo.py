@@ -5,10 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domain.catalog.ops import article_create
+from domain.core.clock import today
 from domain.core.tx import write_tx
 from domain.org.permissions import SYSTEM
 from domain.org.users import user_create
 from domain.partners.ops import partner_create
+from domain.sales.invoices import invoice_draft_create, invoice_issue, invoice_storno
+from domain.sales.numbering import default_prefix
+from tables.choices import DocType
 from tables.org import (
     Company,
     CompanyBankAccount,
@@ -18,6 +22,7 @@ from tables.org import (
     Team,
     WorkPoint,
 )
+from tables.sales import DocumentSeries
 
 DEMO_USERS = [
     ("admin", "admin", "Ana Popescu"),
@@ -163,9 +168,39 @@ async def demo_load(*, password: str) -> bool:
                 department=sales.id if role in {"sales", "cashier"} else office.id,
                 team=team.id if role == "sales" else None,
             ).save()
+        partners = []
         for values in DEMO_PARTNERS:
             values = dict(values)
-            await partner_create(values=values, roles=values.pop("roles"), by=SYSTEM)
-        for values in DEMO_ARTICLES:
-            await article_create(values=values, by=SYSTEM)
+            partners.append(
+                await partner_create(values=values, roles=values.pop("roles"), by=SYSTEM)
+            )
+        articles = [await article_create(values=v, by=SYSTEM) for v in DEMO_ARTICLES]
+        await _demo_invoices(company.id, partners, articles)
     return True
+
+
+async def _demo_invoices(company_id: int, partners: list[int], articles: list[int]) -> None:
+    """One series per document type, and a few invoices issued through the real operations."""
+    day = today()
+    for doc_type in DocType:
+        await DocumentSeries(
+            company=company_id, doc_type=doc_type, prefix=default_prefix(doc_type, day)
+        ).save()
+    laptop, coffee, consulting, rent, _water = articles
+    alfa, beta, _gama, ion, _muller = partners
+    sales = [
+        (alfa, [{"article": laptop, "quantity": 2, "unit_price": "3200.00"},
+                {"article": coffee, "quantity": 10, "unit_price": "54.90", "discount": "20.00"}]),
+        (beta, [{"article": consulting, "quantity": 12, "unit_price": "250.00"},
+                {"article": rent, "quantity": 1, "unit_price": "4500.00"}]),
+        (ion, [{"article": coffee, "quantity": 2, "unit_price": "54.90"}]),
+    ]  # fmt: skip
+    issued = []
+    for partner, lines in sales:
+        draft = await invoice_draft_create(
+            company_id=company_id, partner_id=partner, lines=lines, by=SYSTEM,
+            header={"issue_date": day, "payment_terms": "Ordin de plată, 15 zile"},
+        )  # fmt: skip
+        issued.append(await invoice_issue(invoice_id=draft, by=SYSTEM))
+    # The last invoice went to the wrong person: credited in full.
+    await invoice_storno(invoice_id=issued[2].invoice_id, by=SYSTEM, issue_date=day)
