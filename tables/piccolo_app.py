@@ -26,7 +26,14 @@ from tables.partners import (
     PartnerGroup,
     PartnerRole,
 )
-from tables.sales import DocumentSeries, Invoice, InvoiceLine, InvoiceVat
+from tables.sales import (
+    Document,
+    DocumentLine,
+    DocumentSeries,
+    Invoice,
+    InvoiceLine,
+    InvoiceVat,
+)
 
 TABLES = [
     Company,
@@ -54,6 +61,8 @@ TABLES = [
     Invoice,
     InvoiceLine,
     InvoiceVat,
+    Document,
+    DocumentLine,
 ]
 
 APP_CONFIG = AppConfig(

@@ -17,6 +17,7 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.readable import Readable
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from tables._columns import CreatedAt, FxRate, Money, Quantity, UnitPrice
@@ -113,6 +114,13 @@ class InvoiceLine(Table, tablename="linie_factura"):
     source_line = ForeignKey(
         "self", null=True, on_delete=OnDelete.restrict, help_text="Linia stornată / dedusă"
     )
+    # The offer/proforma/order/aviz line this invoice line invoices ("left to invoice");
+    # a lazy reference because documents are declared below.
+    source_document_line = ForeignKey(
+        LazyTableReference("DocumentLine", module_path="tables.sales"),
+        null=True,
+        on_delete=OnDelete.restrict,
+    )
 
 
 class InvoiceVat(Table, tablename="tva_factura"):
@@ -130,3 +138,67 @@ class InvoiceVat(Table, tablename="tva_factura"):
 unique_together(DocumentSeries, "company", "doc_type", "prefix")
 unique_together(Invoice, "series", "number")
 unique_together(InvoiceLine, "invoice", "position")
+
+
+class Document(Table, tablename="document_vanzare"):
+    """Offers, proformas, customer orders, delivery notes (avize) and warranty certificates.
+
+    They share one lifecycle (draft -> issued -> cancelled) and the same columns, so they
+    share a table; `doc_type` tells them apart and picks the numbering series.
+    """
+
+    company = ForeignKey(Company, null=False, on_delete=OnDelete.restrict)
+    doc_type = Varchar(length=20, choices=DocType)
+    status = Varchar(length=10, choices=DocStatus, default=DocStatus.draft)
+    series = ForeignKey(DocumentSeries, null=True, on_delete=OnDelete.restrict)
+    number = Integer(null=True, default=None)
+    full_number = Varchar(length=40, default="")
+    partner = ForeignKey(Partner, null=False, on_delete=OnDelete.restrict)
+    currency = Varchar(length=3, default="RON")
+    issue_date = Date(null=True, default=None)
+    delivery_date = Date(null=True, default=None)
+    valid_until = Date(null=True, default=None, help_text="Oferte, proforme: valabilă până la")
+    notes = Text(default="", help_text="Ofertă: textele explicative pentru client")
+    delegate = Varchar(length=200, default="", help_text="Aviz: delegat, act de identitate")
+    vehicle = Varchar(length=40, default="", help_text="Aviz: mijloc de transport")
+    work_point = ForeignKey(WorkPoint, null=True, on_delete=OnDelete.restrict)
+    person = ForeignKey(Person, null=True, on_delete=OnDelete.restrict)
+    customer_snapshot = JSON(default="{}")
+    tax_exclusive = Money(default=ZERO)
+    vat_total = Money(default=ZERO)
+    tax_inclusive = Money(default=ZERO)
+    issued_at = Timestamptz(null=True, default=None)
+    issued_by = Varchar(length=150, default="")
+    cancelled_at = Timestamptz(null=True, default=None)
+    cancel_reason = Varchar(length=200, default="")
+    created_at = CreatedAt()
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.full_number])
+
+
+class DocumentLine(Table, tablename="linie_document"):
+    document = ForeignKey(Document, null=False, on_delete=OnDelete.cascade)
+    position = Integer()
+    article = ForeignKey(Article, null=True, on_delete=OnDelete.restrict)
+    description = Varchar(length=300)
+    quantity = Quantity()
+    uom_code = Varchar(length=3, default="H87")
+    unit_price = UnitPrice()
+    discount = Money(default=ZERO)
+    vat_category = ForeignKey(VatCategory, null=False, on_delete=OnDelete.restrict)
+    vat_rate = Numeric(digits=(5, 2), null=True, default=None)
+    net = Money(default=ZERO)
+    serial_numbers = Text(default="", help_text="Certificat de garanție: seriile produselor")
+    warranty_months = Integer(default=0)
+    source_line = ForeignKey(
+        "self", null=True, on_delete=OnDelete.restrict, help_text="Linia din care provine"
+    )
+    source_invoice_line = ForeignKey(
+        InvoiceLine, null=True, on_delete=OnDelete.restrict, help_text="Garanție: linia facturii"
+    )
+
+
+unique_together(Document, "series", "number")
+unique_together(DocumentLine, "document", "position")
