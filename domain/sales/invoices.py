@@ -13,22 +13,24 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.catalog.vat import DatedRate, rate_on
+from domain.catalog.vat import rate_on
 from domain.core.clock import today
 from domain.core.errors import Conflict, NotFound, ValidationFailed
 from domain.core.money import q2, to_decimal
 from domain.core.tx import for_update, write_tx
 from domain.org.fx import rate_for_invoice
 from domain.org.permissions import Action, Actor, Area, require
+from domain.sales.lines import prepare_lines, rates_by_category
 from domain.sales.numbering import number_allocate, series_for
+from domain.sales.progress import check_left
 from domain.sales.rules import LineCategory, Party, check_regime, mentions
 from domain.sales.totals import LineIn, Totals, document_totals, percent_discount
-from tables.catalog import Article, VatCategory, VatRate
 from tables.choices import DocStatus, DocType, InvoiceTypeCode, VatRegime
 from tables.org import Company, CompanyBankAccount
 from tables.partners import Partner
 from tables.sales import Invoice, InvoiceLine, InvoiceVat
 
+INVOICE_LINKS = ("source_line", "source_document_line")
 HEADER_FIELDS = (
     "vat_regime",
     "currency",
@@ -87,86 +89,6 @@ def _frozen(row: Mapping[str, Any]) -> Conflict:
 # ---------------------------------------------------------------------------- drafts
 
 
-async def _draft_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Validate typed lines; fill description, unit and VAT category from the article."""
-    if not lines:
-        raise ValidationFailed(
-            "DOCUMENT_EMPTY",
-            "Adăugați cel puțin o linie.",
-            "Add at least one line.",
-            field="lines",
-        )
-    article_ids = {int(x["article"]) for x in lines if x.get("article")}
-    articles = {
-        a["id"]: a
-        for a in await Article.select(
-            Article.id, Article.name, Article.uom.code.as_alias("uom_code"),
-            Article.vat_category, Article.active,
-        ).where(Article.id.is_in(list(article_ids) or [0]))
-    }  # fmt: skip
-    codes = {x["vat_category"] for x in lines if isinstance(x.get("vat_category"), str)}
-    categories = {
-        c["code"]: c["id"]
-        for c in await VatCategory.select(VatCategory.id, VatCategory.code).where(
-            VatCategory.code.is_in(list(codes) or [""])
-        )
-    }
-    out = []
-    for i, line in enumerate(lines):
-        where = f"lines[{i}]"
-        article = articles.get(int(line["article"])) if line.get("article") else None
-        if line.get("article") and article is None:
-            raise ValidationFailed(
-                "LINE_ARTICLE_INVALID", f"Linia {i + 1}: articolul nu există.",
-                "Unknown article.", field=f"{where}.article",
-            )  # fmt: skip
-        quantity = to_decimal(line.get("quantity", 0))
-        price = to_decimal(line.get("unit_price", 0))
-        if quantity == 0:
-            raise ValidationFailed(
-                "LINE_QUANTITY_ZERO", f"Linia {i + 1}: cantitatea nu poate fi zero.",
-                "Quantity cannot be zero.", field=f"{where}.quantity",
-            )  # fmt: skip
-        category = line.get("vat_category") or (article and article["vat_category"])
-        if isinstance(category, str) and not category.isdigit():
-            if category not in categories:
-                raise ValidationFailed(
-                    "LINE_VAT_CATEGORY_INVALID",
-                    f"Linia {i + 1}: categoria de TVA «{category}» nu există.",
-                    "Unknown VAT category.", field=f"{where}.vat_category",
-                )  # fmt: skip
-            category = categories[category]
-        if not category:
-            raise ValidationFailed(
-                "LINE_VAT_CATEGORY_REQUIRED",
-                f"Linia {i + 1}: alegeți categoria de TVA (sau un articol).",
-                "A VAT category (or an article) is required.", field=f"{where}.vat_category",
-            )  # fmt: skip
-        description = (line.get("description") or (article and article["name"]) or "").strip()
-        if not description:
-            raise ValidationFailed(
-                "LINE_DESCRIPTION_REQUIRED", f"Linia {i + 1}: completați denumirea.",
-                "A description is required.", field=f"{where}.description",
-            )  # fmt: skip
-        out.append(
-            {
-                "position": i + 1,
-                "article": article["id"] if article else None,
-                "description": description[:300],
-                "quantity": quantity,
-                "uom_code": line.get("uom_code") or (article and article["uom_code"]) or "H87",
-                "unit_price": price,
-                "discount": q2(line.get("discount") or 0),
-                "vat_category": int(category),
-                "source_line": line.get("source_line"),
-            }
-        )
-    # The totals function checks what only it can (signs, discounts) on the draft too.
-    document_totals([LineIn(x["quantity"], x["unit_price"], "S", Decimal(21), x["discount"])
-                     for x in out])  # fmt: skip
-    return out
-
-
 async def invoice_draft_create(
     *,
     company_id: int,
@@ -185,7 +107,7 @@ async def invoice_draft_create(
                 "PARTNER_INVALID", "Alegeți clientul facturii.", "Unknown partner.",
                 field="partner",
             )  # fmt: skip
-        prepared = await _draft_lines(lines)
+        prepared = await prepare_lines(lines, INVOICE_LINKS)
         if "vat_regime" not in values:
             values["vat_regime"] = await _default_regime(company_id)
         invoice = Invoice(
@@ -217,7 +139,7 @@ async def invoice_draft_update(
         if changes:
             await Invoice.update(changes).where(Invoice.id == invoice_id)
         if lines is not None:
-            prepared = await _draft_lines(lines)
+            prepared = await prepare_lines(lines, INVOICE_LINKS)
             await InvoiceLine.delete().where(InvoiceLine.invoice == invoice_id)
             await InvoiceLine.insert(*(InvoiceLine(invoice=invoice_id, **x) for x in prepared))
 
@@ -311,17 +233,6 @@ def _customer_snapshot(partner: Mapping[str, Any]) -> dict[str, Any]:
     return snapshot
 
 
-async def _rates_by_category(category_ids: set[int]) -> dict[int, list[DatedRate]]:
-    rates: dict[int, list[DatedRate]] = {i: [] for i in category_ids}
-    for r in await VatRate.select(
-        VatRate.category, VatRate.rate, VatRate.valid_from, VatRate.valid_to
-    ).where(VatRate.category.is_in(list(category_ids))):
-        rates[r["category"]].append(
-            DatedRate(to_decimal(r["rate"]), r["valid_from"], r["valid_to"])
-        )
-    return rates
-
-
 async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
     """Freeze the draft and give it its number (the last statement before commit)."""
     require(by, Area.sales, Action.write)
@@ -354,7 +265,10 @@ async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
             )  # fmt: skip
         issue_date = row["issue_date"] or today()
         delivery_date = row["delivery_date"] or issue_date
-        rates = await _rates_by_category({x["vat_category"] for x in lines})
+        # Lines taken from orders/avize: still that much left to invoice (under lock).
+        await check_left(DocType.invoice, [(x["source_document_line"], x) for x in lines])
+        await _check_corrections(row, lines)
+        rates = await rates_by_category({x["vat_category"] for x in lines})
         priced: list[LineIn] = []
         categories: list[LineCategory] = []
         for line in lines:
@@ -529,6 +443,46 @@ async def invoice_storno(
         )  # fmt: skip
         await Invoice.update({Invoice.fx_date: row["fx_date"]}).where(Invoice.id == storno_id)
         return await invoice_issue(invoice_id=storno_id, by=by)
+
+
+async def _check_corrections(invoice: Mapping[str, Any], lines: list[dict[str, Any]]) -> None:
+    """Storno, return and advance-deduction lines correct an issued invoice of the same
+    customer, with the opposite sign, never more than is left of the corrected line."""
+    corrections = [x for x in lines if x["source_line"] is not None]
+    if not corrections:
+        return
+    ids = sorted({x["source_line"] for x in corrections})
+    sources = {
+        r["id"]: r
+        for r in await InvoiceLine.select(
+            InvoiceLine.id, InvoiceLine.quantity, InvoiceLine.description,
+            InvoiceLine.invoice.partner.as_alias("partner"),
+            InvoiceLine.invoice.status.as_alias("status"),
+        ).where(InvoiceLine.id.is_in(ids))
+    }  # fmt: skip
+    credited = await _credited_quantities(ids)
+    for line in corrections:
+        source = sources.get(line["source_line"])
+        if (
+            source is None
+            or source["partner"] != invoice["partner"]
+            or source["status"] != DocStatus.issued
+        ):
+            raise Conflict(
+                "CORRECTION_SOURCE_INVALID",
+                f"Linia «{line['description']}» corectează o linie care nu este pe o factură "
+                "emisă a aceluiași client.",
+                "A correction must refer to an issued invoice of the same customer.",
+            )
+        quantity = to_decimal(line["quantity"])
+        left = to_decimal(source["quantity"]) - credited.get(source["id"], Decimal(0))
+        if quantity >= 0 or -quantity > left:
+            raise Conflict(
+                "CORRECTION_QUANTITY_INVALID",
+                f"«{source['description']}»: se pot corecta cel mult {left} (negativ), "
+                f"nu {quantity}.",
+                f"At most -{left} can be corrected on this line.",
+            )
 
 
 async def _credited_quantities(line_ids: list[int]) -> dict[int, Decimal]:

@@ -1,0 +1,110 @@
+"""Document lines shared by invoices and the other sales documents: what a typed line
+must be, and the VAT rates of its category on a day."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from domain.catalog.vat import DatedRate
+from domain.core.errors import ValidationFailed
+from domain.core.money import q2, to_decimal
+from domain.sales.totals import LineIn, document_totals
+from tables.catalog import Article, VatCategory, VatRate
+
+
+async def prepare_lines(
+    lines: Sequence[Mapping[str, Any]], links: Sequence[str] = ("source_line",)
+) -> list[dict[str, Any]]:
+    """Validate typed lines; fill description, unit and VAT category from the article.
+
+    `links` are the columns that tie a line to the one it comes from; they pass through.
+    """
+    if not lines:
+        raise ValidationFailed(
+            "DOCUMENT_EMPTY",
+            "Adăugați cel puțin o linie.",
+            "Add at least one line.",
+            field="lines",
+        )
+    article_ids = {int(x["article"]) for x in lines if x.get("article")}
+    articles = {
+        a["id"]: a
+        for a in await Article.select(
+            Article.id, Article.name, Article.uom.code.as_alias("uom_code"),
+            Article.vat_category, Article.active,
+        ).where(Article.id.is_in(list(article_ids) or [0]))
+    }  # fmt: skip
+    codes = {x["vat_category"] for x in lines if isinstance(x.get("vat_category"), str)}
+    categories = {
+        c["code"]: c["id"]
+        for c in await VatCategory.select(VatCategory.id, VatCategory.code).where(
+            VatCategory.code.is_in(list(codes) or [""])
+        )
+    }
+    out = []
+    for i, line in enumerate(lines):
+        where = f"lines[{i}]"
+        article = articles.get(int(line["article"])) if line.get("article") else None
+        if line.get("article") and article is None:
+            raise ValidationFailed(
+                "LINE_ARTICLE_INVALID", f"Linia {i + 1}: articolul nu există.",
+                "Unknown article.", field=f"{where}.article",
+            )  # fmt: skip
+        quantity = to_decimal(line.get("quantity", 0))
+        price = to_decimal(line.get("unit_price", 0))
+        if quantity == 0:
+            raise ValidationFailed(
+                "LINE_QUANTITY_ZERO", f"Linia {i + 1}: cantitatea nu poate fi zero.",
+                "Quantity cannot be zero.", field=f"{where}.quantity",
+            )  # fmt: skip
+        category = line.get("vat_category") or (article and article["vat_category"])
+        if isinstance(category, str) and not category.isdigit():
+            if category not in categories:
+                raise ValidationFailed(
+                    "LINE_VAT_CATEGORY_INVALID",
+                    f"Linia {i + 1}: categoria de TVA «{category}» nu există.",
+                    "Unknown VAT category.", field=f"{where}.vat_category",
+                )  # fmt: skip
+            category = categories[category]
+        if not category:
+            raise ValidationFailed(
+                "LINE_VAT_CATEGORY_REQUIRED",
+                f"Linia {i + 1}: alegeți categoria de TVA (sau un articol).",
+                "A VAT category (or an article) is required.", field=f"{where}.vat_category",
+            )  # fmt: skip
+        description = (line.get("description") or (article and article["name"]) or "").strip()
+        if not description:
+            raise ValidationFailed(
+                "LINE_DESCRIPTION_REQUIRED", f"Linia {i + 1}: completați denumirea.",
+                "A description is required.", field=f"{where}.description",
+            )  # fmt: skip
+        out.append(
+            {
+                "position": i + 1,
+                "article": article["id"] if article else None,
+                "description": description[:300],
+                "quantity": quantity,
+                "uom_code": line.get("uom_code") or (article and article["uom_code"]) or "H87",
+                "unit_price": price,
+                "discount": q2(line.get("discount") or 0),
+                "vat_category": int(category),
+                **{k: line[k] for k in links if line.get(k) is not None},
+            }
+        )
+    # The totals function checks what only it can (signs, discounts) on the draft too.
+    document_totals([LineIn(x["quantity"], x["unit_price"], "S", Decimal(21), x["discount"])
+                     for x in out])  # fmt: skip
+    return out
+
+
+async def rates_by_category(category_ids: set[int]) -> dict[int, list[DatedRate]]:
+    rates: dict[int, list[DatedRate]] = {i: [] for i in category_ids}
+    for r in await VatRate.select(
+        VatRate.category, VatRate.rate, VatRate.valid_from, VatRate.valid_to
+    ).where(VatRate.category.is_in(list(category_ids))):
+        rates[r["category"]].append(
+            DatedRate(to_decimal(r["rate"]), r["valid_from"], r["valid_to"])
+        )
+    return rates
