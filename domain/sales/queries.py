@@ -8,8 +8,10 @@ from typing import Any
 from domain.core.errors import NotFound, ValidationFailed
 from domain.core.money import to_decimal
 from domain.org.permissions import Action, Actor, Area, require
+from domain.sales.progress import line_progress
+from tables.choices import DocType
 from tables.org import Company
-from tables.sales import Invoice, InvoiceLine, InvoiceVat
+from tables.sales import Document, DocumentLine, Invoice, InvoiceLine, InvoiceVat
 
 LIST_COLUMNS = (
     Invoice.id,
@@ -102,4 +104,26 @@ async def invoice_get(invoice_id: int, *, by: Actor) -> dict[str, Any]:
     )
     row["lines"] = [_decimals(x) for x in lines]
     row["vat_breakdown"] = [_decimals(x) for x in groups]
+    return _decimals(row)
+
+
+async def document_get(document_id: int, *, by: Actor) -> dict[str, Any]:
+    """A document with its lines and, per line, what is left to deliver and to invoice."""
+    require(by, Area.sales, Action.read)
+    row = await Document.select(*Document._meta.columns).where(Document.id == document_id).first()
+    if row is None:
+        raise NotFound(
+            "DOCUMENT_NOT_FOUND", f"Documentul nr. {document_id} nu există.", "Not found."
+        )
+    lines = (
+        await DocumentLine.select(*DocumentLine._meta.columns)
+        .where(DocumentLine.document == document_id)
+        .order_by(DocumentLine.position)
+    )
+    progress = await line_progress(x["id"] for x in lines)
+    for line in lines:
+        done = progress[line["id"]]
+        line["left_to_deliver"] = done.left_for(DocType.delivery_note)
+        line["left_to_invoice"] = done.left_for(DocType.invoice)
+    row["lines"] = [_decimals(x) for x in lines]
     return _decimals(row)
