@@ -114,6 +114,9 @@ class InvoiceLine(Table, tablename="linie_factura"):
     source_line = ForeignKey(
         "self", null=True, on_delete=OnDelete.restrict, help_text="Linia stornată / dedusă"
     )
+    value_only = Boolean(
+        default=False, help_text="Rabat ulterior: corectează valoarea liniei, nu cantitatea"
+    )
     # The offer/proforma/order/aviz line this invoice line invoices ("left to invoice");
     # a lazy reference because documents are declared below.
     source_document_line = ForeignKey(

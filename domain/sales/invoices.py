@@ -30,7 +30,7 @@ from tables.org import Company, CompanyBankAccount
 from tables.partners import Partner
 from tables.sales import Invoice, InvoiceLine, InvoiceVat
 
-INVOICE_LINKS = ("source_line", "source_document_line")
+INVOICE_LINKS = ("source_line", "source_document_line", "value_only")
 HEADER_FIELDS = (
     "vat_regime",
     "currency",
@@ -448,7 +448,7 @@ async def invoice_storno(
 async def _check_corrections(invoice: Mapping[str, Any], lines: list[dict[str, Any]]) -> None:
     """Storno, return and advance-deduction lines correct an issued invoice of the same
     customer, with the opposite sign, never more than is left of the corrected line."""
-    corrections = [x for x in lines if x["source_line"] is not None]
+    corrections = [x for x in lines if x["source_line"] is not None and not x["value_only"]]
     if not corrections:
         return
     ids = sorted({x["source_line"] for x in corrections})
@@ -491,7 +491,9 @@ async def _credited_quantities(line_ids: list[int]) -> dict[int, Decimal]:
     if not line_ids:
         return out
     for r in await InvoiceLine.select(InvoiceLine.source_line, InvoiceLine.quantity).where(
-        InvoiceLine.source_line.is_in(line_ids) & (InvoiceLine.invoice.status == DocStatus.issued)
+        InvoiceLine.source_line.is_in(line_ids)
+        & (InvoiceLine.invoice.status == DocStatus.issued)
+        & (InvoiceLine.value_only == False)  # noqa: E712 - a later discount returns nothing
     ):
         out[r["source_line"]] = out.get(r["source_line"], Decimal(0)) - to_decimal(r["quantity"])
     return out
@@ -521,3 +523,57 @@ async def invoice_copy(*, invoice_id: int, by: Actor) -> int:
     return await invoice_draft_create(
         company_id=row["company"], partner_id=row["partner"], lines=copied, by=by, header=header
     )
+
+
+async def invoice_discount_later(
+    *, invoice_ids: Sequence[int], percent: Decimal, by: Actor, issue_date: date | None = None
+) -> Issued:
+    """A later discount (rabat ulterior) of `percent` on earlier invoices of one customer:
+    one negative line per invoiced line, at that line's own VAT rate (Cod fiscal art. 287
+    lit. d): the base and the VAT are reduced as they were charged."""
+    require(by, Area.sales, Action.write)
+    percent = to_decimal(percent)
+    if not Decimal(0) < percent <= Decimal(100):
+        raise ValidationFailed(
+            "DISCOUNT_PERCENT_INVALID", "Rabatul este un procent între 0 și 100.",
+            "The discount is a percentage between 0 and 100.", field="percent",
+        )  # fmt: skip
+    invoices = await Invoice.select(
+        Invoice.id, Invoice.company, Invoice.partner, Invoice.status, Invoice.type_code,
+        Invoice.full_number, Invoice.currency, Invoice.vat_regime,
+    ).where(Invoice.id.is_in(list(invoice_ids) or [0]))  # fmt: skip
+    if len(invoices) != len(set(invoice_ids)) or not invoices:
+        raise NotFound("INVOICE_NOT_FOUND", "Una dintre facturi nu există.", "Not found.")
+    if len({(x["partner"], x["currency"], x["vat_regime"]) for x in invoices}) > 1 or any(
+        x["status"] != DocStatus.issued or x["type_code"] == InvoiceTypeCode.credit_note
+        for x in invoices
+    ):
+        raise Conflict(
+            "DISCOUNT_INVOICES_INVALID",
+            "Rabatul se acordă pe facturi emise ale aceluiași client, în aceeași monedă.",
+            "A later discount covers issued invoices of one customer and currency.",
+        )
+    numbers = {x["id"]: x["full_number"] for x in invoices}
+    lines = []
+    for line in await InvoiceLine.select(
+        InvoiceLine.id, InvoiceLine.invoice, InvoiceLine.net, InvoiceLine.vat_category,
+        InvoiceLine.description,
+    ).where(
+        InvoiceLine.invoice.is_in(list(numbers)) & (InvoiceLine.source_line.is_null())
+    ).order_by(InvoiceLine.invoice).order_by(InvoiceLine.position):  # fmt: skip
+        amount = q2(to_decimal(line["net"]) * percent / 100)
+        if amount > 0:
+            lines.append(
+                {"description": f"Rabat {percent} % – {line['description']} "
+                                f"(factura {numbers[line['invoice']]})",
+                 "quantity": Decimal(-1), "unit_price": amount, "uom_code": "C62",
+                 "vat_category": line["vat_category"], "source_line": line["id"],
+                 "value_only": True}
+            )  # fmt: skip
+    first = invoices[0]
+    draft = await invoice_draft_create(
+        company_id=first["company"], partner_id=first["partner"], lines=lines, by=by,
+        header={"currency": first["currency"], "vat_regime": first["vat_regime"],
+                "issue_date": issue_date},
+    )  # fmt: skip
+    return await invoice_issue(invoice_id=draft, by=by)

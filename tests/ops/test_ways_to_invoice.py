@@ -323,3 +323,32 @@ async def test_an_advance_is_deducted_once_and_only_for_its_customer(ctx):
     with pytest.raises(Conflict) as err:
         await issue(second)
     assert err.value.code == "CORRECTION_QUANTITY_INVALID"
+
+
+async def test_way_14_later_discount_at_each_line_rate(ctx):
+    from domain.sales.invoices import invoice_discount_later, invoice_storno
+
+    july = await invoice_draft_create(
+        company_id=ctx["company"], partner_id=ctx["client"], by=SYSTEM,
+        header={"delivery_date": date(2025, 7, 10)},
+        lines=[{"article": ctx["laptop"], "quantity": 2, "unit_price": "3000"}],
+    )  # fmt: skip
+    await Invoice.update({Invoice.issue_date: date(2025, 7, 10)}).where(Invoice.id == july)
+    await invoice_issue(invoice_id=july, by=SYSTEM)
+    november = await issue(await invoice_draft_create(
+        company_id=ctx["company"], partner_id=ctx["client"], by=SYSTEM,
+        header={"delivery_date": DAY},
+        lines=[{"article": ctx["hour"], "quantity": 10, "unit_price": "250"}],
+    ))  # fmt: skip
+    discount = await invoice_discount_later(
+        invoice_ids=[july, november.invoice_id], percent=Decimal(5), by=SYSTEM, issue_date=DAY
+    )
+    groups = {g.vat_rate: (g.base, g.vat) for g in discount.totals.groups}
+    assert groups == {
+        Decimal("19.00"): (Decimal("-300.00"), Decimal("-57.00")),  # July's rate stays
+        Decimal("21.00"): (Decimal("-125.00"), Decimal("-26.25")),
+    }
+    # A discount returns no goods: the whole July invoice can still be credited.
+    line = await InvoiceLine.select().where(InvoiceLine.invoice == july).first()
+    credit = await invoice_storno(invoice_id=july, by=SYSTEM, returns={line["id"]: Decimal(2)})
+    assert credit.totals.tax_exclusive == Decimal("-6000.00")
