@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from admin.forms.anaf_partner import anaf_partner_form
 from admin.forms.api_token import api_token_form
 from admin.forms.bnr_import import bnr_import_form
+from admin.forms.document_actions import document_action_forms
 from admin.forms.invoice_actions import invoice_action_forms
 from admin.guards import AdminRefusal
 from admin.labels import RomanianLabels, label
@@ -142,6 +143,7 @@ def build_admin(settings: Settings) -> ASGIApp:
             bnr_import_form(),
             api_token_form(),
             *invoice_action_forms(),
+            *document_action_forms(),
         ],
         site_name="Catastif",
         default_language_code="ro",

@@ -37,7 +37,14 @@ from tables.partners import (
     PartnerGroup,
     PartnerRole,
 )
-from tables.sales import DocumentSeries, Invoice, InvoiceLine, InvoiceVat
+from tables.sales import (
+    Document,
+    DocumentLine,
+    DocumentSeries,
+    Invoice,
+    InvoiceLine,
+    InvoiceVat,
+)
 
 ORG, USERS, PARTNERS, ARTICLES, FX = "Organizare", "Utilizatori", "Parteneri", "Articole", "Valute"
 SALES = "Vânzări"
@@ -211,5 +218,22 @@ TABLE_CONFIGS = [
     ),
     TableConfig(InvoiceLine, menu_group=SALES, validators=read_only_guard(Area.sales, FROZEN)),
     TableConfig(InvoiceVat, menu_group=SALES, validators=read_only_guard(Area.sales, FROZEN)),
+    TableConfig(
+        Document,
+        menu_group=SALES,
+        validators=read_only_guard(Area.sales, FROZEN),
+        visible_columns=[
+            Document.full_number,
+            Document.doc_type,
+            Document.status,
+            Document.partner,
+            Document.issue_date,
+            Document.tax_inclusive,
+        ],
+        visible_filters=[Document.doc_type, Document.status, Document.partner, Document.issue_date],
+        order_by=[OrderBy(Document.id, ascending=False)],
+        link_column=Document.full_number,
+    ),
+    TableConfig(DocumentLine, menu_group=SALES, validators=read_only_guard(Area.sales, FROZEN)),
     TableConfig(DocumentSeries, menu_group=SALES, validators=area_guard(Area.sales)),
 ]

@@ -10,6 +10,13 @@ from domain.core.tx import write_tx
 from domain.org.permissions import SYSTEM
 from domain.org.users import user_create
 from domain.partners.ops import partner_create
+from domain.sales.documents import (
+    document_convert,
+    document_draft_create,
+    document_issue,
+    invoice_from_documents,
+    warranty_from_invoice,
+)
 from domain.sales.invoices import invoice_draft_create, invoice_issue, invoice_storno
 from domain.sales.numbering import default_prefix
 from tables.choices import DocType
@@ -204,3 +211,27 @@ async def _demo_invoices(company_id: int, partners: list[int], articles: list[in
         issued.append(await invoice_issue(invoice_id=draft, by=SYSTEM))
     # The last invoice went to the wrong person: credited in full.
     await invoice_storno(invoice_id=issued[2].invoice_id, by=SYSTEM, issue_date=day)
+    # The laptops carry 24 months of warranty.
+    await document_issue(
+        document_id=await warranty_from_invoice(invoice_id=issued[0].invoice_id, by=SYSTEM),
+        by=SYSTEM,
+    )
+    # An offer that became an order, shipped on an aviz and invoiced from it; a proforma.
+    offer = await document_draft_create(
+        doc_type=DocType.offer, company_id=company_id, partner_id=beta, by=SYSTEM,
+        header={"issue_date": day, "notes": "Prețurile includ livrarea și instalarea."},
+        lines=[{"article": laptop, "quantity": 5, "unit_price": "3100.00"}],
+    )  # fmt: skip
+    await document_issue(document_id=offer, by=SYSTEM)
+    order = await document_convert(document_id=offer, target=DocType.order, by=SYSTEM)
+    await document_issue(document_id=order, by=SYSTEM)
+    note = await document_convert(document_id=order, target=DocType.delivery_note, by=SYSTEM)
+    await document_issue(document_id=note, by=SYSTEM)
+    await invoice_issue(invoice_id=await invoice_from_documents(document_ids=[note], by=SYSTEM),
+                        by=SYSTEM)  # fmt: skip
+    proforma = await document_draft_create(
+        doc_type=DocType.proforma, company_id=company_id, partner_id=alfa, by=SYSTEM,
+        header={"issue_date": day},
+        lines=[{"article": consulting, "quantity": 20, "unit_price": "250.00"}],
+    )  # fmt: skip
+    await document_issue(document_id=proforma, by=SYSTEM)

@@ -105,6 +105,17 @@ async def test_demo_company_loaded_once():
     assert actor is not None
     assert actor.role is Role.cashier
 
+    # At least one issued document of every type, and invoices and a credit note.
+    from tables.sales import Document, Invoice
+
+    issued_types = {
+        r["doc_type"]
+        for r in await Document.select(Document.doc_type).where(Document.status == "issued")
+    }
+    assert issued_types == {"offer", "proforma", "order", "delivery_note", "warranty"}
+    codes = {r["type_code"] for r in await Invoice.select(Invoice.type_code)}
+    assert codes == {"380", "381"}
+
     before = (await Partner.count(), await Article.count(), await BaseUser.count())
     assert await demo_load(password="alta-parola-1") is False
     assert (await Partner.count(), await Article.count(), await BaseUser.count()) == before
