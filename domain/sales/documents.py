@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.catalog.vat import rate_on
+from domain.core.bulk import update_many
 from domain.core.clock import today
 from domain.core.errors import Conflict, NotFound, ValidationFailed
 from domain.core.money import to_decimal
@@ -134,10 +135,10 @@ async def document_issue(*, document_id: int, by: Actor) -> str:
             for x in lines
         ]  # fmt: skip
         totals = document_totals(priced)
-        for line, total in zip(lines, totals.lines, strict=True):
-            await DocumentLine.update(
-                {DocumentLine.vat_rate: total.vat_rate, DocumentLine.net: total.net}
-            ).where(DocumentLine.id == line["id"])
+        await update_many(DocumentLine, {
+            line["id"]: {"vat_rate": total.vat_rate, "net": total.net}
+            for line, total in zip(lines, totals.lines, strict=True)
+        })  # fmt: skip
         partner = await Partner.select(
             Partner.name, Partner.cui, Partner.cnp, Partner.foreign_vat_id, Partner.country,
             Partner.county, Partner.city, Partner.street,

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.catalog.vat import rate_on
+from domain.core.bulk import update_many
 from domain.core.clock import today
 from domain.core.errors import Conflict, NotFound, ValidationFailed
 from domain.core.money import q2, to_decimal
@@ -295,11 +296,11 @@ async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
         discount = to_decimal(row["discount_percent"])
         adjustments = percent_discount(priced, discount, "Discount") if discount else []
         totals = document_totals(priced, adjustments, fx_rate=fx_rate)
-        for line, total in zip(lines, totals.lines, strict=True):
-            await InvoiceLine.update(
-                {InvoiceLine.vat_code: total.vat_code, InvoiceLine.vat_rate: total.vat_rate,
-                 InvoiceLine.net: total.net}
-            ).where(InvoiceLine.id == line["id"])  # fmt: skip
+        await update_many(InvoiceLine, {
+            line["id"]: {"vat_code": total.vat_code, "vat_rate": total.vat_rate,
+                         "net": total.net}
+            for line, total in zip(lines, totals.lines, strict=True)
+        })  # fmt: skip
         await InvoiceVat.insert(
             *(InvoiceVat(invoice=invoice_id, vat_code=g.vat_code, vat_rate=g.vat_rate,
                          base=g.base, vat=g.vat, base_ron=g.base_ron, vat_ron=g.vat_ron)
@@ -333,12 +334,12 @@ async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
             Invoice.issued_at: datetime.now(UTC),
             Invoice.issued_by: by.name,
         }
-        await Invoice.update(header).where(Invoice.id == invoice_id)
-        # Last: the number. Everything before it can still fail and roll back cleanly.
+        # Last: the number, then the one write that records it with everything else.
+        # Whatever could fail has been checked; a failure still rolls the number back.
         number, full_number = await number_allocate(series_id)
-        await Invoice.update(
-            {Invoice.series: series_id, Invoice.number: number, Invoice.full_number: full_number}
-        ).where(Invoice.id == invoice_id)
+        header |= {Invoice.series: series_id, Invoice.number: number,
+                   Invoice.full_number: full_number}  # fmt: skip
+        await Invoice.update(header).where(Invoice.id == invoice_id)
     return Issued(invoice_id, full_number, totals)
 
 
