@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, asgi, get
@@ -13,8 +14,11 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.response.redirect import ASGIRedirectResponse
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 from saq import Worker
 
@@ -22,11 +26,16 @@ from admin import build_admin
 from cli import CatastifCLI
 from controllers.auth import ApiAuthMiddleware
 from controllers.catalog import ArticleController, ReferenceController
+from controllers.documents import DocumentController, InvoiceFlowController
+from controllers.editor import EditorController
 from controllers.errors import EXCEPTION_HANDLERS
 from controllers.health import health
 from controllers.invoices import InvoiceController
 from controllers.partners import PartnerController
+from controllers.printing import invoice_pdf
+from domain.core.effects import install_dispatcher
 from domain.core.tx import engine, is_sqlite
+from jobs.dispatch import queue_dispatcher
 from jobs.embedded_redis import EmbeddedRedis
 from jobs.queue import queue_from_url
 from jobs.worker import worker_settings
@@ -34,6 +43,7 @@ from settings import Settings
 from tables.org import Company
 
 log = logging.getLogger("catastif")
+ROOT = Path(__file__).resolve().parent
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -66,7 +76,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ArticleController,
             ReferenceController,
             InvoiceController,
+            invoice_pdf,
+            InvoiceFlowController,
+            DocumentController,
+            EditorController,
+            # The hand-made pages' scripts and styles: public, like the admin's assets.
+            create_static_files_router(
+                path="/static", directories=[ROOT / "static"], opt={"exclude_from_auth": True}
+            ),
         ],
+        template_config=TemplateConfig(directory=ROOT / "templates", engine=JinjaTemplateEngine),
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         middleware=[
             DefineMiddleware(ApiAuthMiddleware, exclude=["^/schema", "^/admin", "^/health"])
@@ -104,15 +123,17 @@ async def app_services(state: State, settings: Settings) -> AsyncIterator[None]:
     queue = queue_from_url(redis_url)
     await queue.connect()
     state.queue = queue
+    install_dispatcher(queue_dispatcher(queue))
     worker: Worker | None = None
     worker_task: asyncio.Task[Any] | None = None
     if settings.run_worker_in_process:
-        worker = Worker(**worker_settings(queue, settings, grace_s=1))
+        worker = Worker(**worker_settings(queue, settings, grace_s=1, own_process=False))
         worker.SIGNALS = []  # the server owns SIGTERM; a stolen handler leaves it running
         worker_task = asyncio.create_task(worker.start())
     try:
         yield
     finally:
+        install_dispatcher(None)
         if worker is not None:
             await worker.stop()
         if worker_task is not None:

@@ -146,6 +146,8 @@ def build_admin(settings: Settings) -> ASGIApp:
             *document_action_forms(),
         ],
         site_name="Catastif",
+        # The hand-made pages, reachable from the admin with the same login.
+        sidebar_links={"Editor facturi": "/editor/invoices/new"},
         default_language_code="ro",
         translations=[ROMANIAN, ENGLISH],
         production=settings.production,

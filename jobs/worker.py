@@ -11,11 +11,14 @@ from zoneinfo import ZoneInfo
 
 from saq import CronJob, Queue
 
+from domain.core.effects import install_dispatcher
 from domain.core.tx import engine, is_sqlite
+from jobs.dispatch import queue_dispatcher
 from jobs.fx import import_bnr_rates
+from jobs.printing import render_invoice
 from settings import Settings
 
-FUNCTIONS = [import_bnr_rates]
+FUNCTIONS = [import_bnr_rates, render_invoice]
 CRON_JOBS = [
     # BNR publishes around 13:00 on banking days; 13:30 leaves a margin and 16:30
     # catches a late publication (the import is idempotent).
@@ -23,13 +26,19 @@ CRON_JOBS = [
 ]
 
 
-def worker_settings(queue: Queue, settings: Settings, *, grace_s: float = 30) -> dict[str, Any]:
+def worker_settings(
+    queue: Queue, settings: Settings, *, grace_s: float = 30, own_process: bool = True
+) -> dict[str, Any]:
     """`grace_s`: how long a stop waits for running jobs. SAQ's own loops never finish
     by themselves, so a stop always waits this long; the in-process worker keeps it short.
+    `own_process`: a separate worker installs the after-commit dispatcher itself; inside
+    the web process the app has done it.
     """
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
+        if own_process:
+            install_dispatcher(queue_dispatcher(queue))
         # Inside the web process (no REDIS_URL, RUN_WORKER=1, tests) the PostgreSQL pool
         # is the app's: open one only when there is none, and close only what we opened.
         ctx["owns_pool"] = not is_sqlite() and getattr(engine(), "pool", None) is None

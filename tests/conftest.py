@@ -12,7 +12,7 @@ import contextlib
 import itertools
 import os
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="catastif-tests-"))
@@ -25,6 +25,7 @@ import pytest  # noqa: E402
 from litestar import Litestar  # noqa: E402
 
 from domain.catalog.reference import reference_data_load  # noqa: E402
+from domain.core.effects import install_dispatcher  # noqa: E402
 from domain.core.tx import engine, is_sqlite  # noqa: E402
 from domain.org.permissions import SYSTEM  # noqa: E402
 from domain.org.setup import database_init  # noqa: E402
@@ -108,7 +109,19 @@ async def app(database: None, settings: Settings) -> AsyncIterator[Litestar]:
     # The services the lifespan would start, entered here directly: Litestar's lifespan
     # runs in an anyio task group that a session fixture cannot leave from another task.
     async with app_services(application.state, settings):
+        # Tests issue thousands of invoices; only the tests that ask for `dispatching`
+        # have their after-commit jobs (PDFs...) sent to the queue.
+        install_dispatcher(None)
         yield application
+
+
+@pytest.fixture
+def dispatching(app: Litestar) -> Iterator[None]:
+    from jobs.dispatch import queue_dispatcher
+
+    install_dispatcher(queue_dispatcher(app.state.queue))
+    yield
+    install_dispatcher(None)
 
 
 @pytest.fixture

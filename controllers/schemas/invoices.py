@@ -19,6 +19,10 @@ class LineIn(msgspec.Struct, forbid_unknown_fields=True):
     uom_code: Str10 = ""
     discount: Decimal = Decimal(0)
     vat_category: Str20 | None = None
+    # Where the line comes from: the invoice line it corrects (storno, return, advance
+    # deduction) or the order/aviz line it invoices; kept when a draft is saved again.
+    source_line: Int32 | None = None
+    source_document_line: Int32 | None = None
 
 
 class InvoiceHeader(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):

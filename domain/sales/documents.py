@@ -126,7 +126,9 @@ async def document_issue(*, document_id: int, by: Actor) -> str:
             )
         issue_date = row["issue_date"] or today()
         delivery_date = row["delivery_date"] or issue_date
-        await check_left(DocType(row["doc_type"]), [(x["source_line"], x) for x in lines])
+        await check_left(
+            DocType(row["doc_type"]), [(x["source_line"], x) for x in lines], row["partner"]
+        )
         rates = await rates_by_category({x["vat_category"] for x in lines})
         priced = [
             LineIn(to_decimal(x["quantity"]), to_decimal(x["unit_price"]), x["category_untdid"],

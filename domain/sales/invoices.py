@@ -16,6 +16,7 @@ from typing import Any
 from domain.catalog.vat import rate_on
 from domain.core.bulk import update_many
 from domain.core.clock import today
+from domain.core.effects import enqueue_after_commit
 from domain.core.errors import Conflict, NotFound, ValidationFailed
 from domain.core.money import q2, to_decimal
 from domain.core.tx import for_update, write_tx
@@ -211,9 +212,14 @@ def _party(row: Mapping[str, Any]) -> Party:
 
 
 async def _supplier_snapshot(company: Mapping[str, Any]) -> dict[str, Any]:
-    banks = await CompanyBankAccount.select(
-        CompanyBankAccount.iban, CompanyBankAccount.bank_name, CompanyBankAccount.currency
-    ).where(CompanyBankAccount.company == company["id"])
+    banks = (
+        await CompanyBankAccount.select(
+            CompanyBankAccount.iban, CompanyBankAccount.bank_name, CompanyBankAccount.currency
+        )
+        .where(CompanyBankAccount.company == company["id"])
+        .order_by(CompanyBankAccount.is_default, ascending=False)
+        .order_by(CompanyBankAccount.id)
+    )
     keys = ("name", "cui", "reg_com", "country", "county", "sector", "city", "street",
             "postal_code", "email", "phone", "vat_payer", "cash_vat")  # fmt: skip
     snapshot = {k: company[k] for k in keys}
@@ -267,7 +273,9 @@ async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
         issue_date = row["issue_date"] or today()
         delivery_date = row["delivery_date"] or issue_date
         # Lines taken from orders/avize: still that much left to invoice (under lock).
-        await check_left(DocType.invoice, [(x["source_document_line"], x) for x in lines])
+        await check_left(
+            DocType.invoice, [(x["source_document_line"], x) for x in lines], row["partner"]
+        )
         await _check_corrections(row, lines)
         rates = await rates_by_category({x["vat_category"] for x in lines})
         priced: list[LineIn] = []
@@ -340,6 +348,7 @@ async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
         header |= {Invoice.series: series_id, Invoice.number: number,
                    Invoice.full_number: full_number}  # fmt: skip
         await Invoice.update(header).where(Invoice.id == invoice_id)
+        enqueue_after_commit("render_invoice", invoice_id=invoice_id)
     return Issued(invoice_id, full_number, totals)
 
 
@@ -373,6 +382,7 @@ async def invoice_cancel(*, invoice_id: int, reason: str, by: Actor) -> None:
             {Invoice.status: DocStatus.cancelled, Invoice.cancelled_at: datetime.now(UTC),
              Invoice.cancel_reason: reason.strip()[:200]}
         ).where(Invoice.id == invoice_id)  # fmt: skip
+        enqueue_after_commit("render_invoice", invoice_id=invoice_id)  # stamped ANULAT
 
 
 async def invoice_storno(

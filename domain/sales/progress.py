@@ -113,9 +113,10 @@ async def _invoiced(document_line_ids: list[int]) -> dict[int, _Billed]:
 
 
 async def check_left(
-    target: DocType, pairs: Sequence[tuple[int | None, Mapping[str, Any]]]
+    target: DocType, pairs: Sequence[tuple[int | None, Mapping[str, Any]]], partner_id: int
 ) -> None:
-    """Refuse taking more from a source line than is left for `target` (issued work)."""
+    """Refuse taking more from a source line than is left for `target` (issued work), or
+    from an issued document of another partner."""
     wanted: dict[int, Decimal] = defaultdict(Decimal)
     for source, line in pairs:
         if source is not None:
@@ -127,7 +128,19 @@ async def check_left(
         {r["document"] for r in await DocumentLine.select(DocumentLine.document).where(
             DocumentLine.id.is_in(list(wanted)))}
     )  # fmt: skip
-    await for_update(Document.select(Document.id).where(Document.id.is_in(doc_ids)))
+    sources = await for_update(
+        Document.select(Document.id, Document.partner, Document.status).where(
+            Document.id.is_in(doc_ids)
+        )
+    )
+    if len(sources) != len(doc_ids) or any(
+        d["partner"] != partner_id or d["status"] != DocStatus.issued for d in sources
+    ):
+        raise Conflict(
+            "SOURCE_DOCUMENT_INVALID",
+            "Liniile preluate trebuie să vină din documente emise ale aceluiași partener.",
+            "Lines must come from issued documents of the same partner.",
+        )
     progress = await line_progress(wanted)
     for source, quantity in wanted.items():
         left = progress[source].left_for(target)

@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=ro-RO",  # Romanian date fields, as the users see them
 ]
 
 

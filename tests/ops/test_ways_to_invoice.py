@@ -352,3 +352,17 @@ async def test_way_14_later_discount_at_each_line_rate(ctx):
     line = await InvoiceLine.select().where(InvoiceLine.invoice == july).first()
     credit = await invoice_storno(invoice_id=july, by=SYSTEM, returns={line["id"]: Decimal(2)})
     assert credit.totals.tax_exclusive == Decimal("-6000.00")
+
+
+async def test_lines_come_only_from_the_same_partners_documents(ctx):
+    order = await issued_doc(ctx, DocType.order)
+    (laptop, _hours) = await lines_of(order)
+    other = await make_client(name="Beta SRL", cui="34567892")
+    draft = await invoice_draft_create(
+        company_id=ctx["company"], partner_id=other, by=SYSTEM, header={"delivery_date": DAY},
+        lines=[{"article": ctx["laptop"], "quantity": 1, "unit_price": "3000",
+                "source_document_line": laptop["id"]}],
+    )  # fmt: skip
+    with pytest.raises(Conflict) as err:
+        await issue(draft)
+    assert err.value.code == "SOURCE_DOCUMENT_INVALID"

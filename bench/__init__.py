@@ -1,0 +1,1 @@
+"""Benchmarks: the app's figure next to a raw-SQL baseline of the same work, same run."""

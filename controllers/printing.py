@@ -1,0 +1,73 @@
+"""GET /api/invoices/{id}/pdf: the printed invoice, rendered by a job, served from disk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+from litestar import Request, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.response import File, Response
+
+from controllers.schemas import RowId
+from domain.core.errors import Conflict, Unavailable
+from domain.sales.queries import invoice_get
+from jobs.printing import enqueue_invoice_pdf
+from printing.render import invoice_pdf_filename, invoice_pdf_path
+from tables.choices import DocStatus
+
+RETRY_AFTER_S = 2
+
+
+@get(
+    "/api/invoices/{invoice_id:int}/pdf",
+    operation_id="GetInvoicePdf",
+    tags=["Facturi"],
+    summary="Factura în PDF",
+    description="Răspunde cu PDF-ul (application/pdf) dacă este generat; altfel pornește "
+    "generarea și răspunde 202 cu Retry-After. O ciornă nu se tipărește (409).",
+    responses={
+        202: ResponseSpec(
+            data_container=dict[str, str],
+            description="PDF-ul se generează; reîncercați după Retry-After secunde.",
+            examples=[Example(value={"code": "PDF_RENDERING"})],
+        ),
+    },
+    media_type="application/pdf",
+)
+async def invoice_pdf(request: Request[Any, Any, Any], invoice_id: RowId) -> Response[Any]:
+    invoice = await invoice_get(invoice_id, by=request.user)  # checks sales read
+    if invoice["status"] == DocStatus.draft:
+        raise Conflict(
+            "INVOICE_DRAFT_NO_PDF",
+            "Factura este o ciornă: se poate tipări după emitere, când primește număr.",
+            "A draft invoice has no number and no PDF; issue it first.",
+            details={"invoice_id": invoice_id},
+        )
+    path = invoice_pdf_path(request.app.state.settings, invoice)
+    if await anyio.Path(path).exists():
+        return File(
+            path,
+            filename=invoice_pdf_filename(invoice),
+            media_type="application/pdf",
+            content_disposition_type="inline",
+            headers={"Cache-Control": "private, no-cache"},
+        )
+    if not await enqueue_invoice_pdf(request.app.state.queue, invoice_id):
+        raise Unavailable(
+            "PDF_QUEUE_UNAVAILABLE",
+            "PDF-ul nu poate fi generat acum (coada de lucrări nu răspunde). "
+            "Încercați din nou peste câteva minute.",
+            "The job queue is unreachable; try again later.",
+        )
+    return Response(
+        {
+            "code": "PDF_RENDERING",
+            "message": "PDF-ul se generează; reîncercați în câteva secunde.",
+            "message_en": "The PDF is being rendered; retry in a few seconds.",
+        },
+        status_code=202,
+        media_type="application/json",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )

@@ -1,0 +1,23 @@
+"""The dispatcher the domain's `enqueue_after_commit` uses: job name -> how to enqueue it
+(key, timeout, retries live with each job)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from saq import Queue
+
+from domain.core.effects import Dispatcher
+from jobs.printing import enqueue_invoice_pdf
+
+POLICIES: dict[str, Callable[..., Awaitable[Any]]] = {
+    "render_invoice": enqueue_invoice_pdf,
+}
+
+
+def queue_dispatcher(queue: Queue) -> Dispatcher:
+    async def dispatch(job: str, **kwargs: Any) -> Any:
+        return await POLICIES[job](queue, **kwargs)
+
+    return dispatch

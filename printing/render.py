@@ -1,0 +1,106 @@
+"""HTML (Jinja2) -> PDF (WeasyPrint), and where printed invoices are kept.
+
+Rendering is blocking and takes ~100 ms a page: call `render_invoice_pdf` from async code
+through `asyncio.to_thread` (the SAQ job does), never inside a transaction or a request.
+WeasyPrint is imported on first use, so importing this module (the worker, the app) stays
+cheap; renders are serialised by a lock (Pango/fontconfig are not documented thread-safe).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from settings import Settings
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_LOCK = threading.Lock()
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def _weasy() -> tuple[Any, Any, Any]:
+    """(stylesheet, font configuration, URL fetcher), made once: a fetcher builds an SSL
+    context (~40 ms) and the stylesheet is parsed once."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    # Its step-by-step INFO lines would be most of a worker's log.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        """Documents load files from the templates folder only, never from the network."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith(TEMPLATES.as_uri() + "/"):
+                raise ValueError(f"not loaded in printed documents: {url}")
+            return super().fetch(url, headers)
+
+    fetcher = LocalFetcher(allowed_protocols=("file",), allow_redirects=False)
+    fonts = FontConfiguration()
+    css = CSS(filename=str(TEMPLATES / "base.css"), url_fetcher=fetcher, font_config=fonts)
+    return css, fonts, fetcher
+
+
+def render_invoice_html(context: Mapping[str, Any]) -> str:
+    return _environment().get_template("invoice.html").render(**context)
+
+
+def render_invoice_pdf(context: Mapping[str, Any]) -> bytes:
+    """The invoice as PDF bytes (A4, DejaVu Sans embedded). Blocking."""
+    from weasyprint import HTML
+
+    html = render_invoice_html(context)
+    with _LOCK:
+        css, fonts, fetcher = _weasy()
+        document = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=[css], font_config=fonts)
+
+
+def invoice_pdf_path(settings: Settings, invoice: Mapping[str, Any]) -> Path:
+    """DATA_DIR/documents/invoices/<id>-<status>.pdf: a cancelled invoice is a new file
+    (with the ANULAT stamp), the copy printed while it was issued stays as it was."""
+    name = f"{int(invoice['id'])}-{invoice['status']}.pdf"
+    return settings.data_dir / "documents" / "invoices" / name
+
+
+def invoice_pdf_filename(invoice: Mapping[str, Any]) -> str:
+    """The name a browser saves it under: FCT-00012.pdf."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", invoice.get("full_number") or "").strip("._")
+    return f"{name or 'factura-' + str(invoice['id'])}.pdf"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a reader sees either nothing or the whole file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,256 @@
+"""The invoice editor's server side: the live-totals endpoint (VAT rate by delivery date, the
+same figures the issued invoice gets, refusals pointed at the line's cell) and the pages
+(session required, drafts editable, issued invoices read-only)."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+import pytest
+
+from domain.org.fx import rates_import_document
+from domain.org.permissions import SYSTEM
+from domain.sales.invoices import invoice_draft_create
+from domain.sales.queries import default_company_id
+from tests.factories import make_article, make_client, make_company, make_series
+from tests.shared_data import shared_path
+
+TOTALS = "/editor/api/totals"
+
+
+@pytest.fixture
+async def ids() -> dict[str, int]:
+    company = await make_company()
+    await make_series(company)
+    return {
+        "client": await make_client(),
+        "laptop": await make_article("LAP", name="Laptop"),
+        "coffee": await make_article("CAF", name="Cafea", vat_category="S-REDUSA"),
+    }
+
+
+def lines(ids: dict[str, int]) -> list[dict]:
+    return [
+        {"article": ids["laptop"], "quantity": "2", "unit_price": "1000"},
+        {"article": ids["coffee"], "quantity": "3", "unit_price": "45.50"},
+    ]
+
+
+def groups(answer: dict) -> dict[Decimal, tuple[Decimal, Decimal]]:
+    return {
+        Decimal(g["vat_rate"]): (Decimal(g["base"]), Decimal(g["vat"])) for g in answer["groups"]
+    }
+
+
+async def test_rates_follow_the_delivery_date(login, ids):
+    sales = await login("sales")
+    before = await sales.post(
+        TOTALS,
+        json={"lines": lines(ids), "issue_date": "2025-08-04", "delivery_date": "2025-07-31"},
+    )
+    assert before.status_code == 200, before.text
+    data = before.json()
+    assert data["tax_date"] == "2025-07-31"
+    assert [(x["vat_category"], Decimal(x["vat_rate"])) for x in data["lines"]] == [
+        ("S-STANDARD", Decimal(19)),
+        ("S-REDUSA", Decimal(9)),
+    ]
+    assert groups(data) == {
+        Decimal(19): (Decimal("2000.00"), Decimal("380.00")),
+        Decimal(9): (Decimal("136.50"), Decimal("12.29")),  # 12.285 rounds half up
+    }
+    assert Decimal(data["payable"]) == Decimal("2528.79")
+
+    after = (
+        await sales.post(TOTALS, json={"lines": lines(ids), "delivery_date": "2025-08-01"})
+    ).json()
+    assert groups(after) == {
+        Decimal(21): (Decimal("2000.00"), Decimal("420.00")),
+        Decimal(11): (Decimal("136.50"), Decimal("15.02")),
+    }
+    assert [Decimal(x["net"]) for x in after["lines"]] == [Decimal("2000.00"), Decimal("136.50")]
+    assert Decimal(after["payable"]) == Decimal("2571.52")
+
+    # Without a delivery date the issue date decides, as when the invoice is issued.
+    by_issue = (
+        await sales.post(TOTALS, json={"lines": lines(ids), "issue_date": "2025-07-15"})
+    ).json()
+    assert (by_issue["tax_date"], Decimal(by_issue["vat_total"])) == (
+        "2025-07-15",
+        Decimal("392.29"),
+    )
+
+    # A category chosen on the line wins over the article's.
+    chosen = [{**lines(ids)[0], "vat_category": "S-REDUSA-5"}]
+    reduced = (
+        await sales.post(TOTALS, json={"lines": chosen, "delivery_date": "2025-07-01"})
+    ).json()
+    assert groups(reduced) == {Decimal(5): (Decimal("2000.00"), Decimal("100.00"))}
+
+
+async def test_live_totals_equal_the_issued_invoice(login, ids):
+    """Document discount and a foreign currency: the editor shows what issuing stores."""
+    await rates_import_document(
+        shared_path("ro", "bnr", "nbrfxrates2024.xml").read_bytes(), source="test", by=SYSTEM
+    )
+    sales = await login("sales")
+    header = {"issue_date": "2024-01-24", "delivery_date": "2024-01-24", "currency": "EUR",
+              "discount_percent": "7.5"}  # fmt: skip
+    live = (await sales.post(TOTALS, json={"lines": lines(ids), **header})).json()
+    assert live["currency"] == "EUR"
+    assert live["fx_rate"] is not None
+    assert live["fx_message"] is None
+    assert Decimal(live["allowance_total"]) == Decimal("160.24")  # 150.00 + 10.24 (7.5 %)
+
+    draft = await sales.post(
+        "/api/invoices/", json={"partner": ids["client"], "header": header, "lines": lines(ids)}
+    )
+    assert draft.status_code == 201, draft.text
+    issued = (await sales.post(f"/api/invoices/{draft.json()['id']}/issue")).json()
+    assert issued["status"] == "issued"
+    for key in ("tax_exclusive", "vat_total", "vat_total_ron", "payable", "allowance_total"):
+        assert Decimal(live[key]) == Decimal(issued[key]), key
+    assert Decimal(live["fx_rate"]) == Decimal(issued["fx_rate"])
+    stored = {
+        (Decimal(g["vat_rate"]), Decimal(g["base"]), Decimal(g["vat"]), Decimal(g["vat_ron"]))
+        for g in issued["vat_breakdown"]
+    }
+    shown = {
+        (Decimal(g["vat_rate"]), Decimal(g["base"]), Decimal(g["vat"]), Decimal(g["vat_ron"]))
+        for g in live["groups"]
+    }
+    assert shown == stored
+
+    # No BNR rate before the day: the totals in the currency stand, the reason is given.
+    missing = (
+        await sales.post(TOTALS, json={"lines": lines(ids), "currency": "USD",
+                                       "issue_date": "2020-01-06"})
+    ).json()  # fmt: skip
+    assert missing["fx_rate"] is None
+    assert "Nu există un curs BNR pentru USD" in missing["fx_message"]
+    assert Decimal(missing["vat_total"]) == Decimal("392.29")  # 19 % and 9 % in 2020
+
+
+async def test_refusals_point_at_the_line(login, ids):
+    sales = await login("sales")
+    housing = make_article("LOC", name="Apartament", vat_category="S-LOCUINTE")
+    body = {"lines": [*lines(ids), {"article": await housing, "quantity": "1",
+                                    "unit_price": "300000"}]}  # fmt: skip
+
+    last_day = await sales.post(TOTALS, json={**body, "delivery_date": "2026-07-31"})
+    assert Decimal(last_day.json()["lines"][2]["vat_rate"]) == Decimal(9)
+
+    missing = await sales.post(TOTALS, json={**body, "delivery_date": "2026-08-01"})
+    assert missing.status_code == 422
+    error = missing.json()
+    assert (error["code"], error["field"]) == ("VAT_RATE_MISSING", "lines[2].vat_category")
+    assert "nu are o cotă în vigoare la 01.08.2026" in error["message"]
+
+    unknown = await sales.post(
+        TOTALS, json={"lines": [{"vat_category": "S-XX", "quantity": "1", "unit_price": "1"}]}
+    )
+    assert (unknown.status_code, unknown.json()["code"], unknown.json()["field"]) == (
+        422, "LINE_VAT_CATEGORY_INVALID", "lines[0].vat_category",
+    )  # fmt: skip
+    negative = await sales.post(
+        TOTALS, json={"lines": [{"article": ids["laptop"], "quantity": "1", "unit_price": "-5"}]}
+    )
+    assert (negative.json()["code"], negative.json()["field"]) == (
+        "LINE_PRICE_NEGATIVE", "lines[0].unit_price",
+    )  # fmt: skip
+    gone = await sales.post(TOTALS, json={"lines": [{"article": 999999, "quantity": "1"}]})
+    assert (gone.json()["code"], gone.json()["field"]) == (
+        "LINE_ARTICLE_INVALID",
+        "lines[0].article",
+    )
+
+    # Nothing typed yet: zeros, not an error; a line still being typed counts as zero.
+    empty = await sales.post(TOTALS, json={"lines": []})
+    assert (empty.status_code, empty.json()["payable"], empty.json()["groups"]) == (200, "0.00", [])
+    typing = (await sales.post(TOTALS, json={"lines": [{"article": ids["laptop"]}]})).json()
+    assert [(Decimal(g["vat_rate"]), g["base"]) for g in typing["groups"]] == [
+        (Decimal(21), "0.00")
+    ]
+
+
+async def test_session_required(anon, login, ids):
+    refused = await anon.post(TOTALS, json={"lines": lines(ids)})
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "AUTH_REQUIRED"
+
+    page = await anon.get("/editor/invoices/new", follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (303, "/admin/")
+
+    sales = await login("sales")
+    no_csrf = await sales.post(TOTALS, json={"lines": []}, headers={"X-CSRFToken": ""})
+    assert no_csrf.status_code == 403
+
+    # The page's files are public, like the admin's own assets.
+    script = await anon.get("/static/editor/editor.js")
+    assert script.status_code == 200
+    assert "/editor/api/totals" in script.text
+
+
+def embedded(html: str) -> dict:
+    found = re.search(
+        r'<script type="application/json" id="editor-data">(.*?)</script>', html, re.S
+    )
+    assert found, "the page embeds its data"
+    return json.loads(found.group(1))
+
+
+async def test_pages_new_draft_and_issued(login, ids):
+    sales = await login("sales")
+    new = await sales.get("/editor/invoices/new")
+    assert new.status_code == 200
+    assert new.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in new.headers["content-security-policy"]
+    assert "Factură nouă" in new.text
+    assert "Emite factura" in new.text
+    data = embedded(new.text)
+    assert data["draft"] is None
+    assert "S-STANDARD" in [c["code"] for c in data["categories"]]
+    assert {"value": "reverse_charge", "label": "taxare inversă"} in data["regimes"]
+
+    line = {**lines(ids)[1], "discount": "6.50", "vat_category": "S-REDUSA-5"}
+    body = {
+        "partner": ids["client"],
+        "header": {"notes": "<b>livrare</b> la sediu"},
+        "lines": [line],
+    }
+    draft = (await sales.post("/api/invoices/", json=body)).json()
+    opened = await sales.get(f"/editor/invoices/{draft['id']}")
+    assert opened.status_code == 200
+    assert "<b>livrare</b>" not in opened.text  # escaped inside the embedded JSON
+    loaded = embedded(opened.text)["draft"]
+    assert loaded["partner"]["name"] == "Alfa Distribuție SRL"
+    assert loaded["header"]["notes"] == "<b>livrare</b> la sediu"
+    assert loaded["lines"] == [
+        {"article": ids["coffee"], "articleCode": "CAF", "description": "Cafea", "uom_code": "H87",
+         "vat_category": "S-REDUSA-5", "quantity": "3", "unit_price": "45.5", "discount": "6.5"}
+    ]  # fmt: skip
+
+    issued = (await sales.post(f"/api/invoices/{draft['id']}/issue")).json()
+    view = await sales.get(f"/editor/invoices/{draft['id']}?emisa=1")
+    assert view.status_code == 200
+    assert 'id="editor-data"' not in view.text  # read-only: no editor
+    assert f"Factura <strong>{issued['full_number']}</strong> a fost emisă." in view.text
+    assert f'href="/api/invoices/{draft["id"]}/pdf"' in view.text
+    assert ">Emisă<" in view.text
+    assert Decimal(issued["payable"]) == Decimal("144.30")
+    assert "144,30 RON" in view.text  # 130.00 + 11 % VAT, written the Romanian way
+
+    # A draft whose lines come from another document is opened with its lines locked.
+    linked = await invoice_draft_create(
+        company_id=await default_company_id(), partner_id=ids["client"],
+        lines=[{"article": ids["coffee"], "quantity": -1, "unit_price": "45.50",
+                "source_line": issued["lines"][0]["id"]}],
+        by=SYSTEM,
+    )  # fmt: skip
+    assert embedded((await sales.get(f"/editor/invoices/{linked}")).text)["draft"]["linked"]
+    assert not loaded["linked"]
+
+    missing = await sales.get("/editor/invoices/999999")
+    assert (missing.status_code, missing.json()["code"]) == (404, "INVOICE_NOT_FOUND")
