@@ -27,16 +27,14 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.response import Redirect, Template
 
 from controllers.schemas import Int32, Str10, Str20, Str200
-from domain.catalog.vat import DatedRate, rate_on
 from domain.core.clock import today
-from domain.core.errors import DomainError, NotFound, ValidationFailed
 from domain.core.money import to_decimal
-from domain.org.fx import rate_for_invoice
 from domain.org.permissions import Action, Actor, Area, require
+from domain.sales.preview import DraftLine, invoice_preview
 from domain.sales.queries import invoice_get
 from domain.sales.rules import REGIME_RO
-from domain.sales.totals import LineIn, Totals, document_totals, percent_discount
-from tables.catalog import Article, UnitOfMeasure, VatCategory, VatRate
+from domain.sales.totals import Totals
+from tables.catalog import Article, UnitOfMeasure, VatCategory
 from tables.choices import DocStatus, VatRegime
 from tables.org import Currency
 from tables.partners import Partner
@@ -132,122 +130,36 @@ _SUMS = (  # the document figures TotalsOut repeats from Totals
 # ------------------------------------------------------------------------------ totals
 
 
-def _at_line(exc: DomainError, index: int, column: str) -> ValidationFailed:
-    """The same refusal, pointed at the line's cell (the page shows it there)."""
-    return ValidationFailed(
-        exc.code,
-        exc.message_ro,
-        exc.message_en,
-        field=f"lines[{index}].{column}",
-        details=exc.details,
-    )
-
-
-async def _categories_of_articles(ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = await Article.select(Article.id, Article.vat_category.code.as_alias("category")).where(
-        Article.id.is_in(sorted(ids))
-    )
-    return {r["id"]: r["category"] for r in rows}
-
-
-async def _rates_of_categories(codes: set[str]) -> dict[str, tuple[str, list[DatedRate]]]:
-    """{category code: (UNTDID code, dated rates)} for the known codes among `codes`."""
-    if not codes:
-        return {}
-    categories = await VatCategory.select(
-        VatCategory.id, VatCategory.code, VatCategory.untdid
-    ).where(VatCategory.code.is_in(sorted(codes)))
-    out: dict[str, tuple[str, list[DatedRate]]] = {c["code"]: (c["untdid"], []) for c in categories}
-    by_id = {c["id"]: c["code"] for c in categories}
-    if by_id:
-        for r in await VatRate.select(
-            VatRate.category, VatRate.rate, VatRate.valid_from, VatRate.valid_to
-        ).where(VatRate.category.is_in(list(by_id))):
-            out[by_id[r["category"]]][1].append(
-                DatedRate(to_decimal(r["rate"]), r["valid_from"], r["valid_to"])
-            )
-    return out
-
-
 async def draft_totals(data: TotalsIn) -> TotalsOut:
-    """The totals the invoice will have once issued, for lines still being typed.
-
-    Same inputs as `invoice_issue`: the category's rate on the delivery date (else the issue
-    date, else today), the document discount as one allowance per VAT group, and for a
-    foreign currency the BNR rate of the issue date (or the draft's own rate).
-    """
-    issue_day = data.issue_date or today()
-    tax_day = data.delivery_date or issue_day
-    articles = await _categories_of_articles({x.article for x in data.lines if x.article})
-    chosen: list[str] = []
-    for i, line in enumerate(data.lines):
-        if line.article and line.article not in articles:
-            raise ValidationFailed(
-                "LINE_ARTICLE_INVALID",
-                f"Linia {i + 1}: articolul nu există.",
-                "Unknown article.",
-                field=f"lines[{i}].article",
+    """The totals the invoice will have once issued (domain/sales/preview.py)."""
+    preview = await invoice_preview(
+        lines=[
+            DraftLine(
+                quantity=x.quantity or Decimal(0),
+                unit_price=x.unit_price or Decimal(0),
+                discount=x.discount or Decimal(0),
+                article=x.article,
+                vat_category=x.vat_category,
             )
-        code = line.vat_category or (articles[line.article] if line.article else None)
-        if not code:
-            raise ValidationFailed(
-                "LINE_VAT_CATEGORY_REQUIRED",
-                f"Linia {i + 1}: alegeți categoria de TVA (sau un articol).",
-                "A VAT category (or an article) is required.",
-                field=f"lines[{i}].vat_category",
-            )
-        chosen.append(code)
-    categories = await _rates_of_categories(set(chosen))
-
-    priced: list[LineIn] = []
-    for i, (line, code) in enumerate(zip(data.lines, chosen, strict=True)):
-        if code not in categories:
-            raise ValidationFailed(
-                "LINE_VAT_CATEGORY_INVALID",
-                f"Linia {i + 1}: categoria de TVA «{code}» nu există.",
-                "Unknown VAT category.",
-                field=f"lines[{i}].vat_category",
-            )
-        untdid, rates = categories[code]
-        try:
-            rate = rate_on(code, tax_day, rates)
-        except ValidationFailed as exc:
-            raise _at_line(exc, i, "vat_category") from None
-        priced.append(
-            LineIn(
-                quantity=line.quantity or Decimal(0),
-                unit_price=line.unit_price or Decimal(0),
-                vat_code=untdid,
-                vat_rate=rate,
-                discount=line.discount or Decimal(0),
-            )
-        )
-
-    fx_rate, fx_date, fx_message = None, None, None
-    currency = data.currency.strip().upper() or "RON"
-    if currency != "RON":
-        if data.fx_rate is not None:
-            fx_rate = data.fx_rate
-        else:
-            try:
-                quote = await rate_for_invoice(currency, issue_day)
-            except NotFound as exc:
-                fx_message = exc.message_ro  # the totals in the currency still stand
-            else:
-                fx_rate, fx_date = quote.per_unit, quote.published_day
-
-    if not priced:  # nothing typed yet: zeros, not DOCUMENT_EMPTY
+            for x in data.lines
+        ],
+        issue_date=data.issue_date,
+        delivery_date=data.delivery_date,
+        currency=data.currency,
+        fx_rate=data.fx_rate,
+        discount_percent=data.discount_percent,
+    )
+    if preview.totals is None:  # nothing typed yet: zeros, not DOCUMENT_EMPTY
         zero = Decimal("0.00")
         return TotalsOut(
-            tax_date=tax_day, currency=currency, fx_rate=fx_rate, fx_date=fx_date,
-            fx_message=fx_message, lines=[], groups=[], **dict.fromkeys(_SUMS, zero),
+            tax_date=preview.tax_day, currency=preview.currency, fx_rate=preview.fx_rate,
+            fx_date=preview.fx_date, fx_message=preview.fx_message, lines=[], groups=[],
+            **dict.fromkeys(_SUMS, zero),
         )  # fmt: skip
-    discount = data.discount_percent or Decimal(0)
-    adjustments = percent_discount(priced, discount, "Discount") if discount else []
-    totals = document_totals(priced, adjustments, fx_rate=fx_rate)
-    return _out(totals, chosen, tax_day, currency, fx_rate, fx_date, fx_message)
+    return _out(
+        preview.totals, preview.categories, preview.tax_day, preview.currency,
+        preview.fx_rate, preview.fx_date, preview.fx_message,
+    )  # fmt: skip
 
 
 def _out(

@@ -20,13 +20,17 @@ from domain.core.effects import enqueue_after_commit
 from domain.core.errors import Conflict, NotFound, ValidationFailed
 from domain.core.money import q2, to_decimal
 from domain.core.tx import for_update, write_tx
-from domain.org.fx import rate_for_invoice
 from domain.org.permissions import Action, Actor, Area, require
-from domain.sales.lines import prepare_lines, rates_by_category
+from domain.sales.lines import (
+    fx_for_invoice,
+    prepare_lines,
+    rates_by_category,
+    totals_with_discount,
+)
 from domain.sales.numbering import number_allocate, series_for
 from domain.sales.progress import check_left
 from domain.sales.rules import LineCategory, Party, check_regime, mentions
-from domain.sales.totals import LineIn, Totals, document_totals, percent_discount
+from domain.sales.totals import LineIn, Totals
 from tables.choices import DocStatus, DocType, InvoiceTypeCode, VatRegime
 from tables.org import Company, CompanyBankAccount
 from tables.partners import Partner
@@ -294,16 +298,10 @@ async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
             categories.append(LineCategory(code, line["exemption_text"]))
         regime = VatRegime(row["vat_regime"])
         check_regime(regime, issuer=_party(company), customer=_party(partner), lines=categories)
-        fx_rate, fx_date = None, None
-        if row["currency"] != "RON":
-            if row["fx_rate"] is not None:
-                fx_rate, fx_date = to_decimal(row["fx_rate"]), row["fx_date"] or issue_date
-            else:
-                quote = await rate_for_invoice(row["currency"], issue_date)
-                fx_rate, fx_date = quote.per_unit, quote.published_day
-        discount = to_decimal(row["discount_percent"])
-        adjustments = percent_discount(priced, discount, "Discount") if discount else []
-        totals = document_totals(priced, adjustments, fx_rate=fx_rate)
+        fx_rate, fx_date = await fx_for_invoice(
+            row["currency"], issue_date, row["fx_rate"], row["fx_date"]
+        )
+        totals = totals_with_discount(priced, row["discount_percent"], fx_rate)
         await update_many(InvoiceLine, {
             line["id"]: {"vat_code": total.vat_code, "vat_rate": total.vat_rate,
                          "net": total.net}

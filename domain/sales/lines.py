@@ -4,13 +4,15 @@ must be, and the VAT rates of its category on a day."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from domain.catalog.vat import DatedRate
 from domain.core.errors import ValidationFailed
 from domain.core.money import q2, to_decimal
-from domain.sales.totals import LineIn, document_totals
+from domain.org.fx import rate_for_invoice
+from domain.sales.totals import LineIn, Totals, document_totals, percent_discount
 from tables.catalog import Article, VatCategory, VatRate
 
 
@@ -108,3 +110,25 @@ async def rates_by_category(category_ids: set[int]) -> dict[int, list[DatedRate]
             DatedRate(to_decimal(r["rate"]), r["valid_from"], r["valid_to"])
         )
     return rates
+
+
+async def fx_for_invoice(
+    currency: str, issue_day: date, manual_rate: Decimal | None, manual_day: date | None
+) -> tuple[Decimal | None, date | None]:
+    """The exchange rate a currency invoice uses and its date: the draft's own (chosen with
+    a reason), else the BNR rate published last before the invoice date."""
+    if currency == "RON":
+        return None, None
+    if manual_rate is not None:
+        return to_decimal(manual_rate), manual_day or issue_day
+    quote = await rate_for_invoice(currency, issue_day)
+    return quote.per_unit, quote.published_day
+
+
+def totals_with_discount(
+    priced: Sequence[LineIn], discount_percent: Decimal | None, fx_rate: Decimal | None
+) -> Totals:
+    """The document's totals, its percentage discount split per VAT group."""
+    discount = to_decimal(discount_percent or 0)
+    adjustments = percent_discount(priced, discount, "Discount") if discount else []
+    return document_totals(priced, adjustments, fx_rate=fx_rate)
