@@ -4,7 +4,7 @@ Unique indexes rather than constraints: the same DDL runs on SQLite and PostgreS
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from migrations._unique_indexes import unique_indexes_migration
 
 ID = "2026-11-29T08:20:48:295107"
 VERSION = "1.38.0"
@@ -24,12 +24,4 @@ UNIQUE_INDEXES = [
 
 
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="catastif", description=DESCRIPTION)
-
-    async def create_unique_indexes() -> None:
-        db = engine_finder()
-        for ddl in UNIQUE_INDEXES:
-            await db.run_ddl(ddl)
-
-    manager.add_raw(create_unique_indexes)
-    return manager
+    return unique_indexes_migration(ID, DESCRIPTION, UNIQUE_INDEXES)

@@ -1,7 +1,7 @@
 """Unique keys of offers, orders, delivery notes... (see tables/_constraints.py)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from migrations._unique_indexes import unique_indexes_migration
 
 ID = "2026-11-29T09:21:55:979028"
 VERSION = "1.38.0"
@@ -14,12 +14,4 @@ UNIQUE_INDEXES = [
 
 
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="catastif", description=DESCRIPTION)
-
-    async def create_unique_indexes() -> None:
-        db = engine_finder()
-        for ddl in UNIQUE_INDEXES:
-            await db.run_ddl(ddl)
-
-    manager.add_raw(create_unique_indexes)
-    return manager
+    return unique_indexes_migration(ID, DESCRIPTION, UNIQUE_INDEXES)

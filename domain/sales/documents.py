@@ -25,6 +25,7 @@ from domain.sales.invoices import invoice_draft_create
 from domain.sales.lines import prepare_lines, rates_by_category
 from domain.sales.numbering import number_allocate, series_for
 from domain.sales.progress import DOC_RO, check_left, line_progress
+from domain.sales.rules import cancel_reason
 from domain.sales.totals import LineIn, document_totals
 from tables.choices import DocStatus, DocType
 from tables.partners import Partner
@@ -164,11 +165,7 @@ async def document_issue(*, document_id: int, by: Actor) -> str:
 async def document_cancel(*, document_id: int, reason: str, by: Actor) -> None:
     """Cancel an issued document nothing was made from yet; it keeps its number."""
     require(by, Area.sales, Action.write)
-    if not reason.strip():
-        raise ValidationFailed(
-            "CANCEL_REASON_REQUIRED", "Scrieți motivul anulării.", "A reason is required.",
-            field="reason",
-        )  # fmt: skip
+    reason = cancel_reason(reason)
     async with write_tx():
         row = await _locked(document_id)
         if row["status"] != DocStatus.issued:
@@ -196,7 +193,7 @@ async def document_cancel(*, document_id: int, reason: str, by: Actor) -> None:
             )
         await Document.update(
             {Document.status: DocStatus.cancelled, Document.cancelled_at: datetime.now(UTC),
-             Document.cancel_reason: reason.strip()[:200]}
+             Document.cancel_reason: reason}
         ).where(Document.id == document_id)  # fmt: skip
 
 

@@ -29,7 +29,7 @@ from domain.sales.lines import (
 )
 from domain.sales.numbering import number_allocate, series_for
 from domain.sales.progress import check_left
-from domain.sales.rules import LineCategory, Party, check_regime, mentions
+from domain.sales.rules import LineCategory, Party, cancel_reason, check_regime, mentions
 from domain.sales.totals import LineIn, Totals
 from tables.choices import DocStatus, DocType, InvoiceTypeCode, VatRegime
 from tables.org import Company, CompanyBankAccount
@@ -357,11 +357,7 @@ async def invoice_cancel(*, invoice_id: int, reason: str, by: Actor) -> None:
     """Cancel an issued invoice that never reached the customer or ANAF (it keeps its
     number, marked ANULAT, and is reported in D394 as cancelled)."""
     require(by, Area.sales, Action.write)
-    if not reason.strip():
-        raise ValidationFailed(
-            "CANCEL_REASON_REQUIRED", "Scrieți motivul anulării.", "A reason is required.",
-            field="reason",
-        )  # fmt: skip
+    reason = cancel_reason(reason)
     async with write_tx():
         row = await _locked(invoice_id)
         if row["status"] != DocStatus.issued:
@@ -378,7 +374,7 @@ async def invoice_cancel(*, invoice_id: int, reason: str, by: Actor) -> None:
             )
         await Invoice.update(
             {Invoice.status: DocStatus.cancelled, Invoice.cancelled_at: datetime.now(UTC),
-             Invoice.cancel_reason: reason.strip()[:200]}
+             Invoice.cancel_reason: reason}
         ).where(Invoice.id == invoice_id)  # fmt: skip
         enqueue_after_commit("render_invoice", invoice_id=invoice_id)  # stamped ANULAT
 

@@ -129,3 +129,13 @@ def mentions(regime: VatRegime, lines: Iterable[LineCategory], *, self_billed: b
         if line.exemption_text and line.exemption_text not in out:
             out.append(line.exemption_text)
     return out
+
+
+def cancel_reason(reason: str) -> str:
+    """A cancellation states why (it is reported, e.g. in D394 for invoices)."""
+    if not reason.strip():
+        raise ValidationFailed(
+            "CANCEL_REASON_REQUIRED", "Scrieți motivul anulării.", "A reason is required.",
+            field="reason",
+        )  # fmt: skip
+    return reason.strip()[:200]
