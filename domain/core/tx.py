@@ -88,3 +88,9 @@ def is_unique_violation(exc: BaseException) -> bool:
     return name == "UniqueViolationError" or (
         name == "IntegrityError" and "UNIQUE constraint failed" in text
     )
+
+
+def for_update_sql() -> str:
+    """The row-lock clause to end a hand-written SELECT with (empty on SQLite)."""
+    require_tx()
+    return "" if is_sqlite() else " FOR UPDATE"

@@ -17,6 +17,7 @@ from typing import Any
 from domain.catalog.vat import rate_on
 from domain.core.bulk import update_many
 from domain.core.clock import today
+from domain.core.effects import enqueue_after_commit
 from domain.core.errors import Conflict, NotFound, ValidationFailed
 from domain.core.money import to_decimal
 from domain.core.tx import for_update, write_tx
@@ -159,6 +160,7 @@ async def document_issue(*, document_id: int, by: Actor) -> str:
              Document.issued_by: by.name, Document.series: series_id, Document.number: number,
              Document.full_number: full_number}
         ).where(Document.id == document_id)  # fmt: skip
+        enqueue_after_commit("render_document", document_id=document_id)
     return full_number
 
 
@@ -195,6 +197,7 @@ async def document_cancel(*, document_id: int, reason: str, by: Actor) -> None:
             {Document.status: DocStatus.cancelled, Document.cancelled_at: datetime.now(UTC),
              Document.cancel_reason: reason}
         ).where(Document.id == document_id)  # fmt: skip
+        enqueue_after_commit("render_document", document_id=document_id)  # stamped ANULAT
 
 
 # ---------------------------------------------------------------------------- conversions

@@ -103,9 +103,13 @@ async def prepare_lines(
 
 async def rates_by_category(category_ids: set[int]) -> dict[int, list[DatedRate]]:
     rates: dict[int, list[DatedRate]] = {i: [] for i in category_ids}
-    for r in await VatRate.select(
-        VatRate.category, VatRate.rate, VatRate.valid_from, VatRate.valid_to
-    ).where(VatRate.category.is_in(list(category_ids))):
+    ids = sorted(category_ids)
+    placeholders = ", ".join("{}" for _ in ids)
+    for r in await VatRate.raw(  # on every issue: plain SQL, see docs/benchmarks.md
+        "SELECT category, rate, valid_from, valid_to FROM cota_tva "
+        f"WHERE category IN ({placeholders})",
+        *ids,
+    ):
         rates[r["category"]].append(
             DatedRate(to_decimal(r["rate"]), r["valid_from"], r["valid_to"])
         )
