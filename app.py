@@ -26,7 +26,7 @@ from admin import build_admin
 from cli import CatastifCLI
 from controllers.auth import ApiAuthMiddleware
 from controllers.catalog import ArticleController, ReferenceController
-from controllers.documents import DocumentController, InvoiceFlowController
+from controllers.documents import DocumentController, InvoiceFlowController, series_ranges_list
 from controllers.editor import EditorController
 from controllers.errors import EXCEPTION_HANDLERS
 from controllers.health import health
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             invoice_pdf,
             InvoiceFlowController,
             DocumentController,
+            series_ranges_list,
             EditorController,
             # The hand-made pages' scripts and styles: public, like the admin's assets.
             create_static_files_router(

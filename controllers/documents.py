@@ -13,6 +13,7 @@ from controllers.schemas.documents import (
     DocumentCreate,
     DocumentOut,
     FromDocumentsIn,
+    SeriesRangeOut,
     WarrantyIn,
 )
 from controllers.schemas.invoices import CancelIn, InvoiceOut
@@ -25,7 +26,7 @@ from domain.sales.documents import (
     invoice_from_documents,
     warranty_from_invoice,
 )
-from domain.sales.queries import default_company_id, document_get, invoice_get
+from domain.sales.queries import default_company_id, document_get, invoice_get, series_ranges
 from tables.choices import DocType
 
 
@@ -111,3 +112,12 @@ class InvoiceFlowController(Controller):
             invoice_id=invoice_id, serials=_by_line(data.serials), by=request.user
         )
         return msgspec.convert(await document_get(document_id, by=request.user), DocumentOut)
+
+
+@get("/api/series", tags=["Documente de vânzare"], operation_id="SeriesRanges")
+async def series_ranges_list(
+    request: Request, doc_type: DocType = DocType.invoice
+) -> list[SeriesRangeOut]:
+    """Allocated and used number ranges per series, with the cancelled numbers (D394)."""
+    rows = await series_ranges(by=request.user, doc_type=doc_type)
+    return [msgspec.convert(r, SeriesRangeOut) for r in rows]

@@ -81,3 +81,17 @@ class DocumentOut(msgspec.Struct):
     tax_inclusive: Decimal
     issued_at: datetime | None
     lines: list[DocumentLineOut]
+
+
+class SeriesRangeOut(msgspec.Struct):
+    series: int
+    prefix: str
+    doc_type: str
+    work_point: int | None
+    active: bool
+    allocated_from: int
+    allocated_to: int | None
+    used_from: int | None
+    used_to: int | None
+    issued: int
+    cancelled: list[int]

@@ -9,9 +9,16 @@ from domain.core.errors import NotFound, ValidationFailed
 from domain.core.money import to_decimal
 from domain.org.permissions import Action, Actor, Area, require
 from domain.sales.progress import line_progress
-from tables.choices import DocType
+from tables.choices import DocStatus, DocType
 from tables.org import Company
-from tables.sales import Document, DocumentLine, Invoice, InvoiceLine, InvoiceVat
+from tables.sales import (
+    Document,
+    DocumentLine,
+    DocumentSeries,
+    Invoice,
+    InvoiceLine,
+    InvoiceVat,
+)
 
 LIST_COLUMNS = (
     Invoice.id,
@@ -127,3 +134,32 @@ async def document_get(document_id: int, *, by: Actor) -> dict[str, Any]:
         line["left_to_invoice"] = done.left_for(DocType.invoice)
     row["lines"] = [_decimals(x) for x in lines]
     return _decimals(row)
+
+
+async def series_ranges(*, by: Actor, doc_type: str = "invoice") -> list[dict[str, Any]]:
+    """Per series: the range allocated by internal decision and the range used, with the
+    cancelled numbers (D394 `serieFacturi` tip 1 and 2, `facturi` tip 2)."""
+    require(by, Area.sales, Action.read)
+    series = (
+        await DocumentSeries.select(*DocumentSeries._meta.columns)
+        .where(DocumentSeries.doc_type == doc_type)
+        .order_by(DocumentSeries.id)
+    )
+    table = Invoice if doc_type == "invoice" else Document
+    out = []
+    for s in series:
+        numbers = (
+            await table.select(table.number, table.status)
+            .where((table.series == s["id"]) & table.number.is_not_null())
+            .order_by(table.number)
+        )
+        used = [n["number"] for n in numbers]
+        out.append({
+            "series": s["id"], "prefix": s["prefix"], "doc_type": s["doc_type"],
+            "work_point": s["work_point"], "active": bool(s["active"]),
+            "allocated_from": s["first_number"], "allocated_to": s["last_number"],
+            "used_from": used[0] if used else None, "used_to": used[-1] if used else None,
+            "issued": len(used),
+            "cancelled": [n["number"] for n in numbers if n["status"] == DocStatus.cancelled],
+        })  # fmt: skip
+    return out

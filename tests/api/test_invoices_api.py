@@ -117,3 +117,16 @@ async def test_refusals(login, ids):
     assert (cancel.status_code, cancel.json()["code"]) == (409, "INVOICE_NOT_ISSUED")
     missing = await sales.get("/api/invoices/999999")
     assert (missing.status_code, missing.json()["code"]) == (404, "INVOICE_NOT_FOUND")
+
+
+async def test_series_ranges_for_d394(login, ids):
+    sales = await login("sales")
+    made = []
+    for _ in range(3):
+        draft = (await sales.post("/api/invoices/", json=body(ids))).json()
+        made.append((await sales.post(f"/api/invoices/{draft['id']}/issue")).json())
+    await sales.post(f"/api/invoices/{made[1]['id']}/cancel", json={"reason": "Client greșit"})
+    (series,) = (await sales.get("/api/series")).json()
+    assert (series["prefix"], series["allocated_from"], series["allocated_to"]) == ("FCT", 1, None)
+    assert (series["used_from"], series["used_to"], series["issued"]) == (1, 3, 3)
+    assert series["cancelled"] == [2]
