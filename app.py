@@ -32,7 +32,7 @@ from controllers.errors import EXCEPTION_HANDLERS
 from controllers.health import health
 from controllers.invoices import InvoiceController
 from controllers.partners import PartnerController
-from controllers.printing import invoice_pdf
+from controllers.printing import document_pdf, invoice_pdf
 from domain.core.effects import install_dispatcher
 from domain.core.tx import engine, is_sqlite
 from jobs.dispatch import queue_dispatcher
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReferenceController,
             InvoiceController,
             invoice_pdf,
+            document_pdf,
             InvoiceFlowController,
             DocumentController,
             series_ranges_list,

@@ -1,4 +1,5 @@
-"""GET /api/invoices/{id}/pdf: the printed invoice, rendered by a job, served from disk."""
+"""GET /api/invoices/{id}/pdf and /api/documents/{id}/pdf: the printed invoice, offer,
+proforma, order, aviz or warranty certificate, rendered by a job, served from disk."""
 
 from __future__ import annotations
 
@@ -12,12 +13,32 @@ from litestar.response import File, Response
 
 from controllers.schemas import RowId
 from domain.core.errors import Conflict, Unavailable
-from domain.sales.queries import invoice_get
-from jobs.printing import enqueue_invoice_pdf
-from printing.render import invoice_pdf_filename, invoice_pdf_path
-from tables.choices import DocStatus
+from domain.sales.progress import DOC_RO
+from domain.sales.queries import document_get, invoice_get
+from jobs.printing import enqueue_document_pdf, enqueue_invoice_pdf
+from printing.render import (
+    document_pdf_filename,
+    document_pdf_path,
+    invoice_pdf_filename,
+    invoice_pdf_path,
+)
+from tables.choices import DocStatus, DocType
 
 RETRY_AFTER_S = 2
+
+
+def _rendering() -> Response[Any]:
+    """202: the job is queued (or in flight); the client asks again after Retry-After."""
+    return Response(
+        {
+            "code": "PDF_RENDERING",
+            "message": "PDF-ul se generează; reîncercați în câteva secunde.",
+            "message_en": "The PDF is being rendered; retry in a few seconds.",
+        },
+        status_code=202,
+        media_type="application/json",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
 
 
 @get(
@@ -61,13 +82,50 @@ async def invoice_pdf(request: Request[Any, Any, Any], invoice_id: RowId) -> Res
             "Încercați din nou peste câteva minute.",
             "The job queue is unreachable; try again later.",
         )
-    return Response(
-        {
-            "code": "PDF_RENDERING",
-            "message": "PDF-ul se generează; reîncercați în câteva secunde.",
-            "message_en": "The PDF is being rendered; retry in a few seconds.",
-        },
-        status_code=202,
-        media_type="application/json",
-        headers={"Retry-After": str(RETRY_AFTER_S)},
-    )
+    return _rendering()
+
+
+@get(
+    "/api/documents/{document_id:int}/pdf",
+    operation_id="GetDocumentPdf",
+    tags=["Documente de vânzare"],
+    summary="Oferta, proforma, comanda, avizul sau certificatul de garanție în PDF",
+    description="Răspunde cu PDF-ul (application/pdf) dacă este generat; altfel pornește "
+    "generarea și răspunde 202 cu Retry-After. O ciornă nu se tipărește (409).",
+    responses={
+        202: ResponseSpec(
+            data_container=dict[str, str],
+            description="PDF-ul se generează; reîncercați după Retry-After secunde.",
+            examples=[Example(value={"code": "PDF_RENDERING"})],
+        ),
+    },
+    media_type="application/pdf",
+)
+async def document_pdf(request: Request[Any, Any, Any], document_id: RowId) -> Response[Any]:
+    document = await document_get(document_id, by=request.user)  # checks sales read
+    if document["status"] == DocStatus.draft:
+        name = DOC_RO[DocType(document["doc_type"])]
+        raise Conflict(
+            "DOCUMENT_DRAFT_NO_PDF",
+            f"{name.capitalize()} este o ciornă: se poate tipări după emitere, "
+            "când primește număr.",
+            "A draft document has no number and no PDF; issue it first.",
+            details={"document_id": document_id},
+        )
+    path = document_pdf_path(request.app.state.settings, document)
+    if await anyio.Path(path).exists():
+        return File(
+            path,
+            filename=document_pdf_filename(document),
+            media_type="application/pdf",
+            content_disposition_type="inline",
+            headers={"Cache-Control": "private, no-cache"},
+        )
+    if not await enqueue_document_pdf(request.app.state.queue, document_id):
+        raise Unavailable(
+            "PDF_QUEUE_UNAVAILABLE",
+            "PDF-ul nu poate fi generat acum (coada de lucrări nu răspunde). "
+            "Încercați din nou peste câteva minute.",
+            "The job queue is unreachable; try again later.",
+        )
+    return _rendering()

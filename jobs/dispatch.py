@@ -9,10 +9,11 @@ from typing import Any
 from saq import Queue
 
 from domain.core.effects import Dispatcher
-from jobs.printing import enqueue_invoice_pdf
+from jobs.printing import enqueue_document_pdf, enqueue_invoice_pdf
 
 POLICIES: dict[str, Callable[..., Awaitable[Any]]] = {
     "render_invoice": enqueue_invoice_pdf,
+    "render_document": enqueue_document_pdf,
 }
 
 

@@ -15,10 +15,10 @@ from domain.core.effects import install_dispatcher
 from domain.core.tx import engine, is_sqlite
 from jobs.dispatch import queue_dispatcher
 from jobs.fx import import_bnr_rates
-from jobs.printing import render_invoice
+from jobs.printing import render_document, render_invoice
 from settings import Settings
 
-FUNCTIONS = [import_bnr_rates, render_invoice]
+FUNCTIONS = [import_bnr_rates, render_invoice, render_document]
 CRON_JOBS = [
     # BNR publishes around 13:00 on banking days; 13:30 leaves a margin and 16:30
     # catches a late publication (the import is idempotent).

@@ -104,3 +104,54 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# --- offers, proformas, orders, avize, warranty certificates ---------------------------------
+
+# One folder per kind under DATA_DIR/documents (ids are unique across kinds: one table).
+DOCUMENT_FOLDERS = {
+    "offer": "offers",
+    "proforma": "proformas",
+    "order": "orders",
+    "delivery_note": "delivery-notes",
+    "warranty": "warranties",
+}
+
+
+@cache
+def _document_css() -> Any:
+    """document.css (signatures, conditions, the aviz's expedition block), parsed once."""
+    from weasyprint import CSS
+
+    _css, fonts, fetcher = _weasy()
+    return CSS(filename=str(TEMPLATES / "document.css"), url_fetcher=fetcher, font_config=fonts)
+
+
+def render_document_html(context: Mapping[str, Any]) -> str:
+    return _environment().get_template("document.html").render(**context)
+
+
+def render_document_pdf(context: Mapping[str, Any]) -> bytes:
+    """An offer, proforma, order, aviz or warranty certificate as PDF bytes. Blocking."""
+    from weasyprint import HTML
+
+    html = render_document_html(context)
+    with _LOCK:
+        css, fonts, fetcher = _weasy()
+        extra = _document_css()
+        document = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=[css, extra], font_config=fonts)
+
+
+def document_pdf_path(settings: Settings, document: Mapping[str, Any]) -> Path:
+    """DATA_DIR/documents/<kind>/<id>-<status>.pdf (kind: offers, proformas, orders,
+    delivery-notes, warranties): a cancelled document is a new file with the ANULAT stamp."""
+    folder = DOCUMENT_FOLDERS[str(document["doc_type"])]
+    name = f"{int(document['id'])}-{document['status']}.pdf"
+    return settings.data_dir / "documents" / folder / name
+
+
+def document_pdf_filename(document: Mapping[str, Any]) -> str:
+    """The name a browser saves it under: OF-00003.pdf."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", document.get("full_number") or "").strip("._")
+    return f"{name or str(document['doc_type']) + '-' + str(document['id'])}.pdf"
