@@ -9,6 +9,7 @@ parent, so helpers that must run inside one check with `require_tx()`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -19,6 +20,7 @@ from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import TransactionType
 
+log = logging.getLogger("catastif")
 AfterCommit = Callable[[], Awaitable[Any]]
 _after_commit: ContextVar[list[AfterCommit] | None] = ContextVar("after_commit", default=None)
 
@@ -58,7 +60,12 @@ async def write_tx() -> AsyncIterator[None]:
     finally:
         _after_commit.reset(token)
     for callback in callbacks:
-        await callback()
+        # The transaction is committed: a failing follow-up (queue down, a bug) is logged,
+        # never reported as a failure of the operation, which did happen.
+        try:
+            await callback()
+        except Exception:
+            log.exception("after-commit work failed: %r", callback)
 
 
 def require_tx() -> None:

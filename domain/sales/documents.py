@@ -26,7 +26,7 @@ from domain.sales.invoices import invoice_draft_create
 from domain.sales.lines import prepare_lines, rates_by_category
 from domain.sales.numbering import number_allocate, series_for
 from domain.sales.progress import DOC_RO, check_left, line_progress
-from domain.sales.rules import cancel_reason
+from domain.sales.rules import cancel_reason, customer_snapshot
 from domain.sales.totals import LineIn, document_totals
 from tables.choices import DocStatus, DocType
 from tables.partners import Partner
@@ -143,10 +143,8 @@ async def document_issue(*, document_id: int, by: Actor) -> str:
             line["id"]: {"vat_rate": total.vat_rate, "net": total.net}
             for line, total in zip(lines, totals.lines, strict=True)
         })  # fmt: skip
-        partner = await Partner.select(
-            Partner.name, Partner.cui, Partner.cnp, Partner.foreign_vat_id, Partner.country,
-            Partner.county, Partner.city, Partner.street,
-        ).where(Partner.id == row["partner"]).first()  # fmt: skip
+        (partner,) = await Partner.raw("SELECT * FROM partener WHERE id = {}", row["partner"])
+        customer = customer_snapshot(partner)
         series_id = await series_for(
             company_id=row["company"], doc_type=DocType(row["doc_type"]),
             work_point_id=row["work_point"], series_id=row["series"],
@@ -154,7 +152,7 @@ async def document_issue(*, document_id: int, by: Actor) -> str:
         number, full_number = await number_allocate(series_id)
         await Document.update(
             {Document.status: DocStatus.issued, Document.issue_date: issue_date,
-             Document.delivery_date: delivery_date, Document.customer_snapshot: partner,
+             Document.delivery_date: delivery_date, Document.customer_snapshot: customer,
              Document.tax_exclusive: totals.tax_exclusive, Document.vat_total: totals.vat_total,
              Document.tax_inclusive: totals.tax_inclusive, Document.issued_at: datetime.now(UTC),
              Document.issued_by: by.name, Document.series: series_id, Document.number: number,

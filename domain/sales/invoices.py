@@ -29,7 +29,14 @@ from domain.sales.lines import (
 )
 from domain.sales.numbering import number_allocate, series_for
 from domain.sales.progress import check_left
-from domain.sales.rules import LineCategory, Party, cancel_reason, check_regime, mentions
+from domain.sales.rules import (
+    LineCategory,
+    Party,
+    cancel_reason,
+    check_regime,
+    customer_snapshot,
+    mentions,
+)
 from domain.sales.totals import LineIn, Totals
 from tables.choices import DocStatus, DocType, InvoiceTypeCode, VatRegime
 from tables.org import Company, CompanyBankAccount
@@ -230,17 +237,6 @@ async def _supplier_snapshot(company: Mapping[str, Any]) -> dict[str, Any]:
     return snapshot
 
 
-def _customer_snapshot(partner: Mapping[str, Any]) -> dict[str, Any]:
-    keys = ("kind", "name", "cui", "cnp", "foreign_vat_id", "reg_com", "country", "county",
-            "sector", "city", "street", "postal_code", "email", "phone", "vat_payer")  # fmt: skip
-    snapshot = {k: partner[k] for k in keys}
-    cui = partner["cui"]
-    snapshot["vat_code"] = (
-        f"RO{cui}" if cui and partner["vat_payer"] else (partner["foreign_vat_id"] or "")
-    )
-    return snapshot
-
-
 _ISSUE_LINES_SQL = """
 SELECT l.*, c.code AS category_code, c.untdid AS category_untdid,
        c.exemption_text AS exemption_text,
@@ -324,7 +320,7 @@ async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
             Invoice.fx_rate: fx_rate,
             Invoice.fx_date: fx_date,
             Invoice.supplier_snapshot: await _supplier_snapshot(company),
-            Invoice.customer_snapshot: _customer_snapshot(partner),
+            Invoice.customer_snapshot: customer_snapshot(partner),
             Invoice.mentions: mentions(
                 regime, categories, self_billed=row["type_code"] == InvoiceTypeCode.self_billed
             ),

@@ -117,7 +117,12 @@ async def invoice_get(invoice_id: int, *, by: Actor) -> dict[str, Any]:
 async def document_get(document_id: int, *, by: Actor) -> dict[str, Any]:
     """A document with its lines and, per line, what is left to deliver and to invoice."""
     require(by, Area.sales, Action.read)
-    row = await Document.select(*Document._meta.columns).where(Document.id == document_id).first()
+    row = (
+        await Document.select(*Document._meta.columns)
+        .where(Document.id == document_id)
+        .output(load_json=True)
+        .first()
+    )
     if row is None:
         raise NotFound(
             "DOCUMENT_NOT_FOUND", f"Documentul nr. {document_id} nu există.", "Not found."

@@ -6,8 +6,9 @@ charge says "taxare inversă", an issuer under cash-VAT says "TVA la încasare".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from domain.core.errors import ValidationFailed
 from domain.org.geo import EU_COUNTRIES
@@ -139,3 +140,15 @@ def cancel_reason(reason: str) -> str:
             field="reason",
         )  # fmt: skip
     return reason.strip()[:200]
+
+
+def customer_snapshot(partner: Mapping[str, Any]) -> dict[str, Any]:
+    """The customer as the document states it, frozen at issue."""
+    keys = ("kind", "name", "cui", "cnp", "foreign_vat_id", "reg_com", "country", "county",
+            "sector", "city", "street", "postal_code", "email", "phone", "vat_payer")  # fmt: skip
+    snapshot = {k: partner[k] for k in keys}
+    cui = partner["cui"]
+    snapshot["vat_code"] = (
+        f"RO{cui}" if cui and partner["vat_payer"] else (partner["foreign_vat_id"] or "")
+    )
+    return snapshot

@@ -150,3 +150,23 @@ async def test_nested_write_tx_joins_the_outer_one():
         assert seen == []
     assert await _counter() == 4
     assert seen == ["ran"]  # once, after the outermost commit
+
+
+async def test_a_failing_follow_up_does_not_undo_or_fail_the_committed_work():
+    from domain.core.tx import after_commit, write_tx
+    from tables.org import Currency
+
+    async def broken() -> None:
+        raise RuntimeError("queue down")
+
+    ran: list[str] = []
+
+    async def fine() -> None:
+        ran.append("fine")
+
+    async with write_tx():
+        await Currency(code="XTS", name="test").save()
+        after_commit(broken)
+        after_commit(fine)
+    assert await Currency.exists().where(Currency.code == "XTS")
+    assert ran == ["fine"]  # the next callbacks still run
