@@ -5,13 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 
 from controllers.schemas import RowId
 from controllers.schemas.documents import (
     ConvertIn,
     DocumentCreate,
     DocumentOut,
+    DocumentUpdate,
     FromDocumentsIn,
     SeriesRangeOut,
     WarrantyIn,
@@ -22,6 +23,7 @@ from domain.sales.documents import (
     document_cancel,
     document_convert,
     document_draft_create,
+    document_draft_update,
     document_issue,
     invoice_from_documents,
     warranty_from_invoice,
@@ -65,6 +67,26 @@ class DocumentController(Controller):
                 for k, v in msgspec.structs.asdict(data.header).items()
                 if v is not msgspec.UNSET
             },
+            by=request.user,
+        )
+        return await self._out(request, document_id)
+
+    @patch("/{document_id:int}", operation_id="UpdateDocumentDraft")
+    async def update(
+        self, request: Request, document_id: RowId, data: DocumentUpdate
+    ) -> DocumentOut:
+        await document_draft_update(
+            document_id=document_id,
+            header={
+                k: v
+                for k, v in msgspec.structs.asdict(data.header).items()
+                if v is not msgspec.UNSET
+            }
+            if data.header
+            else None,
+            lines=[msgspec.structs.asdict(x) for x in data.lines]
+            if data.lines is not None
+            else None,
             by=request.user,
         )
         return await self._out(request, document_id)

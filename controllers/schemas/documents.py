@@ -25,12 +25,25 @@ class DocumentHeader(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=T
     series: Int32 | msgspec.UnsetType | None = msgspec.UNSET
 
 
+class DocumentLineIn(LineIn, forbid_unknown_fields=True):
+    """A line of an offer, order, aviz or warranty certificate."""
+
+    serial_numbers: Str200 = ""
+    warranty_months: Int32 = 0
+    source_invoice_line: Int32 | None = None
+
+
 class DocumentCreate(msgspec.Struct, forbid_unknown_fields=True):
     doc_type: DocType
     partner: Int32
-    lines: list[LineIn]
+    lines: list[DocumentLineIn]
     header: DocumentHeader = msgspec.field(default_factory=DocumentHeader)
     company: Int32 | None = None
+
+
+class DocumentUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    header: DocumentHeader | None = None
+    lines: list[DocumentLineIn] | None = None
 
 
 class ConvertIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -76,6 +89,8 @@ class DocumentOut(msgspec.Struct):
     delivery_date: date | None
     valid_until: date | None
     notes: str
+    delegate: str
+    vehicle: str
     tax_exclusive: Decimal
     vat_total: Decimal
     tax_inclusive: Decimal

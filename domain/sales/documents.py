@@ -92,6 +92,35 @@ async def document_draft_create(
     return document.id
 
 
+async def document_draft_update(
+    *,
+    document_id: int,
+    by: Actor,
+    header: Mapping[str, Any] | None = None,
+    lines: Sequence[Mapping[str, Any]] | None = None,
+) -> None:
+    """Change a draft's header (dates, notes, an aviz's delegate and vehicle...) and/or
+    replace its lines; the links of lines to their sources travel with them."""
+    require(by, Area.sales, Action.write)
+    values = _check_header(header or {})
+    async with write_tx():
+        row = await _locked(document_id)
+        if row["status"] != DocStatus.draft:
+            raise Conflict(
+                "DOCUMENT_FROZEN",
+                f"Documentul {row['full_number']} este emis și nu se mai modifică.",
+                "An issued document cannot be changed.",
+            )
+        if values:
+            await Document.update({getattr(Document, k): v for k, v in values.items()}).where(
+                Document.id == document_id
+            )
+        if lines is not None:
+            prepared = await prepare_lines(lines, DOC_LINKS)
+            await DocumentLine.delete().where(DocumentLine.document == document_id)
+            await DocumentLine.insert(*(DocumentLine(document=document_id, **x) for x in prepared))
+
+
 async def _locked(document_id: int) -> dict[str, Any]:
     row = await for_update(
         Document.select(*Document._meta.columns).where(Document.id == document_id)

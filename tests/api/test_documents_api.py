@@ -53,3 +53,31 @@ async def test_order_to_avize_to_one_invoice_and_a_warranty(login):
 
     wrong = await sales.post(f"/api/documents/{notes[0]}/convert", json={"target": "order"})
     assert (wrong.status_code, wrong.json()["code"]) == (422, "CONVERSION_INVALID")
+
+
+async def test_an_aviz_draft_gets_its_delegate_and_vehicle_then_is_frozen(login):
+    company = await make_company()
+    for doc_type in DocType:
+        await make_series(company, prefix=doc_type.value[:3].upper(), doc_type=doc_type)
+    client = await make_client()
+    sales = await login("sales")
+    order = (await sales.post("/api/documents/", json={
+        "doc_type": "order", "partner": client,
+        "lines": [{"article": await make_article(), "quantity": "2", "unit_price": "10"}],
+    })).json()  # fmt: skip
+    await sales.post(f"/api/documents/{order['id']}/issue")
+    note = (await sales.post(f"/api/documents/{order['id']}/convert",
+                             json={"target": "delivery_note"})).json()  # fmt: skip
+    changed = await sales.patch(f"/api/documents/{note['id']}", json={
+        "header": {"delegate": "Ion Ionescu, CI RX 123456", "vehicle": "B-123-ABC"}
+    })  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["delegate"], changed.json()["vehicle"]) == (
+        "Ion Ionescu, CI RX 123456",
+        "B-123-ABC",
+    )
+    assert changed.json()["lines"][0]["source_line"] is not None  # still linked to the order
+    issued = (await sales.post(f"/api/documents/{note['id']}/issue")).json()
+    assert issued["status"] == "issued"
+    frozen = await sales.patch(f"/api/documents/{note['id']}", json={"header": {"vehicle": "x"}})
+    assert (frozen.status_code, frozen.json()["code"]) == (409, "DOCUMENT_FROZEN")
