@@ -27,8 +27,28 @@ from tables.choices import DocStatus, DocType
 RETRY_AFTER_S = 2
 
 
-def _rendering() -> Response[Any]:
-    """202: the job is queued (or in flight); the client asks again after Retry-After."""
+_WAIT_PAGE = (
+    '<!doctype html><html lang="ro"><head><meta charset="utf-8">'
+    f'<meta http-equiv="refresh" content="{RETRY_AFTER_S}">'
+    "<title>Se generează PDF-ul…</title></head>"
+    '<body style="font-family: sans-serif; margin: 3em">'
+    "<p>PDF-ul se generează; pagina se reîncarcă singură în câteva secunde.</p>"
+    "</body></html>"
+)
+
+
+def _rendering(request: Request[Any, Any, Any]) -> Response[Any]:
+    """202: the job is queued (or in flight); the client asks again after Retry-After.
+
+    A browser following a link gets a page that reloads itself until the PDF is there.
+    """
+    if "text/html" in request.headers.get("accept", ""):
+        return Response(
+            _WAIT_PAGE,
+            status_code=202,
+            media_type="text/html",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
     return Response(
         {
             "code": "PDF_RENDERING",
@@ -82,7 +102,7 @@ async def invoice_pdf(request: Request[Any, Any, Any], invoice_id: RowId) -> Res
             "Încercați din nou peste câteva minute.",
             "The job queue is unreachable; try again later.",
         )
-    return _rendering()
+    return _rendering(request)
 
 
 @get(
@@ -128,4 +148,4 @@ async def document_pdf(request: Request[Any, Any, Any], document_id: RowId) -> R
             "Încercați din nou peste câteva minute.",
             "The job queue is unreachable; try again later.",
         )
-    return _rendering()
+    return _rendering(request)

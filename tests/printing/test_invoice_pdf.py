@@ -301,6 +301,9 @@ async def test_pdf_endpoint_renders_in_a_job_then_serves_the_file(app, login, an
     url = f"/api/invoices/{invoice_id}/pdf"
     sales = await login("sales")
 
+    in_browser = await sales.get(url, headers={"Accept": "text/html,application/xhtml+xml"})
+    assert (in_browser.status_code, in_browser.headers["content-type"][:9]) == (202, "text/html")
+    assert 'http-equiv="refresh"' in in_browser.text  # the page reloads until the PDF is there
     pending = await sales.get(url)
     assert pending.status_code == 202, pending.text
     assert pending.json()["code"] == "PDF_RENDERING"
