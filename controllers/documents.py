@@ -17,7 +17,7 @@ from controllers.schemas.documents import (
     SeriesRangeOut,
     WarrantyIn,
 )
-from controllers.schemas.invoices import CancelIn, InvoiceOut
+from controllers.schemas.invoices import CancelIn, InvoiceOut, LaterDiscountIn
 from domain.core.errors import ValidationFailed
 from domain.sales.documents import (
     document_cancel,
@@ -28,6 +28,7 @@ from domain.sales.documents import (
     invoice_from_documents,
     warranty_from_invoice,
 )
+from domain.sales.invoices import invoice_discount_later
 from domain.sales.queries import default_company_id, document_get, invoice_get, series_ranges
 from tables.choices import DocType
 
@@ -127,6 +128,16 @@ class InvoiceFlowController(Controller):
             document_ids=data.documents, take=_by_line(data.take), by=request.user
         )
         return msgspec.convert(await invoice_get(invoice_id, by=request.user), InvoiceOut)
+
+    @post("/later-discount", operation_id="LaterDiscountInvoice")
+    async def later_discount(self, request: Request, data: LaterDiscountIn) -> InvoiceOut:
+        """A later discount (rabat ulterior) of `percent` on earlier invoices of one
+        customer, issued at once, each line at its original VAT rate."""
+        issued = await invoice_discount_later(
+            invoice_ids=data.invoices, percent=data.percent, issue_date=data.issue_date,
+            by=request.user,
+        )  # fmt: skip
+        return msgspec.convert(await invoice_get(issued.invoice_id, by=request.user), InvoiceOut)
 
     @post("/{invoice_id:int}/warranty", operation_id="WarrantyFromInvoice")
     async def warranty(self, request: Request, invoice_id: RowId, data: WarrantyIn) -> DocumentOut:

@@ -32,7 +32,7 @@ from domain.sales.invoices import (
     invoice_storno,
 )
 from domain.sales.queries import default_company_id, invoice_get, invoice_page
-from tables.choices import DocStatus
+from tables.choices import DocStatus, InvoiceTypeCode
 
 
 def _header(header: InvoiceHeader | None) -> dict[str, Any]:
@@ -97,6 +97,7 @@ class InvoiceController(Controller):
             partner_id=data.partner,
             lines=_lines(data.lines),
             header=_header(data.header),
+            type_code=InvoiceTypeCode(data.type_code),
             by=request.user,
         )
         return await self._out(request, invoice_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 import msgspec
 
@@ -50,6 +51,9 @@ class InvoiceCreate(msgspec.Struct, forbid_unknown_fields=True):
     lines: list[LineIn]
     header: InvoiceHeader = msgspec.field(default_factory=InvoiceHeader)
     company: Int32 | None = None
+    # 380 invoice, 386 advance invoice, 389 self-invoice; credit notes (381) come from
+    # POST /api/invoices/{id}/storno.
+    type_code: Literal["380", "386", "389"] = "380"
 
 
 class InvoiceUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -138,3 +142,9 @@ class InvoiceSummary(msgspec.Struct):
 class InvoicePage(msgspec.Struct):
     items: list[InvoiceSummary]
     next: str | None
+
+
+class LaterDiscountIn(msgspec.Struct, forbid_unknown_fields=True):
+    invoices: list[Int32]
+    percent: Decimal
+    issue_date: date | None = None
