@@ -23,6 +23,7 @@ from admin.forms.api_token import api_token_form
 from admin.forms.bnr_import import bnr_import_form
 from admin.forms.document_actions import document_action_forms
 from admin.forms.invoice_actions import invoice_action_forms
+from admin.forms.new_user import new_user_form
 from admin.guards import AdminRefusal
 from admin.labels import RomanianLabels, label
 from admin.tables import TABLE_CONFIGS
@@ -142,6 +143,7 @@ def build_admin(settings: Settings) -> ASGIApp:
             anaf_partner_form(settings),
             bnr_import_form(),
             api_token_form(),
+            new_user_form(),
             *invoice_action_forms(),
             *document_action_forms(),
         ],

@@ -62,3 +62,25 @@ async def test_order_to_aviz_to_invoice_through_the_admin_forms(login):
                                                             "reason": "test"})  # fmt: skip
     assert refused.status_code == 422
     assert "FORBIDDEN" in refused.json()["custom_form_error"]
+
+
+async def test_an_admin_creates_a_user_with_a_role_who_can_then_log_in(login, app):
+    from piccolo.apps.user.tables import BaseUser
+
+    from domain.org.actors import actor_for_user
+
+    admin = await login("admin")
+    made = await post_form(admin, "Utilizator nou", {
+        "username": "ioana", "password": "parola-ioanei-1", "email": "ioana@firma.ro",
+        "role": "accountant",
+    })  # fmt: skip
+    assert made.status_code == 200, made.text
+    user_id = await BaseUser.login(username="ioana", password="parola-ioanei-1")
+    assert user_id is not None
+    assert (await actor_for_user(user_id)).role == "accountant"
+    sales = await login("sales")
+    refused = await post_form(
+        sales, "Utilizator nou", {"username": "x", "password": "parola-x-123"}
+    )
+    assert refused.status_code == 422
+    assert "FORBIDDEN" in refused.json()["custom_form_error"]
