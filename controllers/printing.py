@@ -3,6 +3,9 @@ proforma, order, aviz or warranty certificate, rendered by a job, served from di
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -61,6 +64,31 @@ def _rendering(request: Request[Any, Any, Any]) -> Response[Any]:
     )
 
 
+async def _stored_or_queued(
+    request: Request[Any, Any, Any],
+    path: Path,
+    filename: str,
+    enqueue: Callable[[], Awaitable[bool]],
+) -> Response[Any]:
+    """The stored PDF, or 202 after asking the job to render it."""
+    if await anyio.Path(path).exists():
+        return File(
+            path,
+            filename=filename,
+            media_type="application/pdf",
+            content_disposition_type="inline",
+            headers={"Cache-Control": "private, no-cache"},
+        )
+    if not await enqueue():
+        raise Unavailable(
+            "PDF_QUEUE_UNAVAILABLE",
+            "PDF-ul nu poate fi generat acum (coada de lucrări nu răspunde). "
+            "Încercați din nou peste câteva minute.",
+            "The job queue is unreachable; try again later.",
+        )
+    return _rendering(request)
+
+
 @get(
     "/api/invoices/{invoice_id:int}/pdf",
     operation_id="GetInvoicePdf",
@@ -86,23 +114,12 @@ async def invoice_pdf(request: Request[Any, Any, Any], invoice_id: RowId) -> Res
             "A draft invoice has no number and no PDF; issue it first.",
             details={"invoice_id": invoice_id},
         )
-    path = invoice_pdf_path(request.app.state.settings, invoice)
-    if await anyio.Path(path).exists():
-        return File(
-            path,
-            filename=invoice_pdf_filename(invoice),
-            media_type="application/pdf",
-            content_disposition_type="inline",
-            headers={"Cache-Control": "private, no-cache"},
-        )
-    if not await enqueue_invoice_pdf(request.app.state.queue, invoice_id):
-        raise Unavailable(
-            "PDF_QUEUE_UNAVAILABLE",
-            "PDF-ul nu poate fi generat acum (coada de lucrări nu răspunde). "
-            "Încercați din nou peste câteva minute.",
-            "The job queue is unreachable; try again later.",
-        )
-    return _rendering(request)
+    return await _stored_or_queued(
+        request,
+        invoice_pdf_path(request.app.state.settings, invoice),
+        invoice_pdf_filename(invoice),
+        partial(enqueue_invoice_pdf, request.app.state.queue, invoice_id),
+    )
 
 
 @get(
@@ -132,20 +149,9 @@ async def document_pdf(request: Request[Any, Any, Any], document_id: RowId) -> R
             "A draft document has no number and no PDF; issue it first.",
             details={"document_id": document_id},
         )
-    path = document_pdf_path(request.app.state.settings, document)
-    if await anyio.Path(path).exists():
-        return File(
-            path,
-            filename=document_pdf_filename(document),
-            media_type="application/pdf",
-            content_disposition_type="inline",
-            headers={"Cache-Control": "private, no-cache"},
-        )
-    if not await enqueue_document_pdf(request.app.state.queue, document_id):
-        raise Unavailable(
-            "PDF_QUEUE_UNAVAILABLE",
-            "PDF-ul nu poate fi generat acum (coada de lucrări nu răspunde). "
-            "Încercați din nou peste câteva minute.",
-            "The job queue is unreachable; try again later.",
-        )
-    return _rendering(request)
+    return await _stored_or_queued(
+        request,
+        document_pdf_path(request.app.state.settings, document),
+        document_pdf_filename(document),
+        partial(enqueue_document_pdf, request.app.state.queue, document_id),
+    )

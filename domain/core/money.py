@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from domain.core.errors import ValidationFailed
+
 CENT = Decimal("0.01")
 
 
@@ -38,3 +40,24 @@ def from_minor(value: int) -> Decimal:
 def sum_money(values: Iterable[object]) -> Decimal:
     """Exact sum of amounts, each rounded to the cent first."""
     return from_minor(sum(to_minor(v) for v in values))
+
+
+def input_decimal(value: object, field: str, *, limit: Decimal = Decimal(10) ** 12) -> Decimal:
+    """A number someone typed: finite and within what the columns hold (Numeric(18, x)).
+
+    NaN, infinities and absurd magnitudes would otherwise fail deep in the arithmetic or
+    in the database; here they get a clear refusal at the field.
+    """
+    try:
+        number = to_decimal(value)
+    except (ArithmeticError, ValueError):
+        number = Decimal("NaN")
+    if not number.is_finite() or abs(number) >= limit:
+        raise ValidationFailed(
+            "NUMBER_INVALID",
+            f"Valoarea «{value}» nu este un număr valid "
+            f"(cel mult {limit:,.0f} în valoare absolută).",
+            f"«{value}» is not a valid number (below {limit:,.0f} in absolute value).",
+            field=field,
+        )
+    return number

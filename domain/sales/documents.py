@@ -19,7 +19,7 @@ from domain.core.bulk import update_many
 from domain.core.clock import today
 from domain.core.effects import enqueue_after_commit
 from domain.core.errors import Conflict, NotFound, ValidationFailed
-from domain.core.money import to_decimal
+from domain.core.money import input_decimal, to_decimal
 from domain.core.tx import for_update, write_tx
 from domain.org.permissions import Action, Actor, Area, require
 from domain.sales.invoices import invoice_draft_create
@@ -268,7 +268,7 @@ async def _source_lines(
     out = []
     for line in lines:
         left = progress[line["id"]].left_for(target)
-        quantity = left if take is None else to_decimal(take.get(line["id"], 0))
+        quantity = left if take is None else input_decimal(take.get(line["id"], 0), "take")
         if quantity <= 0:
             continue
         if quantity > left:

@@ -18,7 +18,7 @@ from domain.core.bulk import update_many
 from domain.core.clock import today
 from domain.core.effects import enqueue_after_commit
 from domain.core.errors import Conflict, NotFound, ValidationFailed
-from domain.core.money import q2, to_decimal
+from domain.core.money import input_decimal, q2, to_decimal
 from domain.core.tx import for_update, for_update_sql, write_tx
 from domain.org.permissions import Action, Actor, Area, require
 from domain.sales.lines import (
@@ -177,7 +177,7 @@ def _header(values: Mapping[str, Any]) -> dict[str, Any]:
     if "currency" in out:
         out["currency"] = str(out["currency"]).upper()
     if out.get("fx_rate") is not None:
-        out["fx_rate"] = to_decimal(out["fx_rate"])
+        out["fx_rate"] = input_decimal(out["fx_rate"], "fx_rate", limit=Decimal(10) ** 6)
         if out["fx_rate"] <= 0 or not (out.get("fx_note") or "").strip():
             raise ValidationFailed(
                 "FX_RATE_OVERRIDE_INVALID",
@@ -185,7 +185,7 @@ def _header(values: Mapping[str, Any]) -> dict[str, Any]:
                 "A manual exchange rate must be positive and give its reason.",
                 field="fx_rate",
             )
-    discount = to_decimal(out.get("discount_percent") or 0)
+    discount = input_decimal(out.get("discount_percent") or 0, "discount_percent")
     if not Decimal(0) <= discount < Decimal(100):
         raise ValidationFailed(
             "DISCOUNT_PERCENT_INVALID", "Discountul pe document este între 0 și 100 %.",
@@ -413,7 +413,7 @@ async def invoice_storno(
                     "The line is not on the invoice.", field="returns",
                 )  # fmt: skip
             left = to_decimal(line["quantity"]) - credited.get(line["id"], Decimal(0))
-            quantity = to_decimal(quantity)
+            quantity = input_decimal(quantity, "returns")
             if quantity <= 0 or quantity > left:
                 raise ValidationFailed(
                     "STORNO_QUANTITY_INVALID",
@@ -533,7 +533,7 @@ async def invoice_discount_later(
     one negative line per invoiced line, at that line's own VAT rate (Cod fiscal art. 287
     lit. d): the base and the VAT are reduced as they were charged."""
     require(by, Area.sales, Action.write)
-    percent = to_decimal(percent)
+    percent = input_decimal(percent, "percent")
     if not Decimal(0) < percent <= Decimal(100):
         raise ValidationFailed(
             "DISCOUNT_PERCENT_INVALID", "Rabatul este un procent între 0 și 100.",

@@ -10,7 +10,7 @@ from typing import Any
 
 from domain.catalog.vat import DatedRate
 from domain.core.errors import ValidationFailed
-from domain.core.money import q2, to_decimal
+from domain.core.money import input_decimal, q2, to_decimal
 from domain.org.fx import rate_for_invoice
 from domain.sales.totals import LineIn, Totals, document_totals, percent_discount
 from tables.catalog import Article, VatCategory, VatRate
@@ -54,8 +54,8 @@ async def prepare_lines(
                 "LINE_ARTICLE_INVALID", f"Linia {i + 1}: articolul nu există.",
                 "Unknown article.", field=f"{where}.article",
             )  # fmt: skip
-        quantity = to_decimal(line.get("quantity", 0))
-        price = to_decimal(line.get("unit_price", 0))
+        quantity = input_decimal(line.get("quantity", 0), f"{where}.quantity")
+        price = input_decimal(line.get("unit_price", 0), f"{where}.unit_price")
         if quantity == 0:
             raise ValidationFailed(
                 "LINE_QUANTITY_ZERO", f"Linia {i + 1}: cantitatea nu poate fi zero.",
@@ -90,7 +90,7 @@ async def prepare_lines(
                 "quantity": quantity,
                 "uom_code": line.get("uom_code") or (article and article["uom_code"]) or "H87",
                 "unit_price": price,
-                "discount": q2(line.get("discount") or 0),
+                "discount": q2(input_decimal(line.get("discount") or 0, f"{where}.discount")),
                 "vat_category": int(category),
                 **{k: line[k] for k in links if line.get(k) is not None},
             }

@@ -16,7 +16,7 @@ from decimal import Decimal
 from domain.catalog.vat import DatedRate, rate_on
 from domain.core.clock import today
 from domain.core.errors import DomainError, NotFound, ValidationFailed
-from domain.core.money import to_decimal
+from domain.core.money import input_decimal, to_decimal
 from domain.sales.lines import fx_for_invoice, totals_with_discount
 from domain.sales.totals import LineIn, Totals
 from tables.catalog import Article, VatCategory, VatRate
@@ -118,12 +118,23 @@ async def invoice_preview(
             rate = rate_on(code, tax_day, rates)
         except ValidationFailed as exc:
             raise at_line(exc, i, "vat_category") from None
-        priced.append(LineIn(line.quantity, line.unit_price, untdid, rate, line.discount))
+        priced.append(
+            LineIn(
+                input_decimal(line.quantity, f"lines[{i}].quantity"),
+                input_decimal(line.unit_price, f"lines[{i}].unit_price"),
+                untdid,
+                rate,
+                input_decimal(line.discount, f"lines[{i}].discount"),
+            )
+        )
     currency = currency.strip().upper() or "RON"
+    if fx_rate is not None:
+        fx_rate = input_decimal(fx_rate, "fx_rate", limit=Decimal(10) ** 6)
     fx_message = None
     try:
         rate_used, fx_date = await fx_for_invoice(currency, issue_day, fx_rate, None)
     except NotFound as exc:
         rate_used, fx_date, fx_message = None, None, exc.message_ro
-    totals = totals_with_discount(priced, discount_percent, rate_used) if priced else None
+    discount = input_decimal(discount_percent or 0, "discount_percent")
+    totals = totals_with_discount(priced, discount, rate_used) if priced else None
     return Preview(totals, chosen, tax_day, currency, rate_used, fx_date, fx_message)

@@ -151,13 +151,16 @@ async def series_ranges(*, by: Actor, doc_type: str = "invoice") -> list[dict[st
         .order_by(DocumentSeries.id)
     )
     table = Invoice if doc_type == "invoice" else Document
+    by_series: dict[int, list[dict[str, Any]]] = {s["id"]: [] for s in series}
+    for n in (
+        await table.select(table.series, table.number, table.status)
+        .where(table.series.is_in(list(by_series) or [0]) & table.number.is_not_null())
+        .order_by(table.number)
+    ):
+        by_series[n["series"]].append(n)
     out = []
     for s in series:
-        numbers = (
-            await table.select(table.number, table.status)
-            .where((table.series == s["id"]) & table.number.is_not_null())
-            .order_by(table.number)
-        )
+        numbers = by_series[s["id"]]
         used = [n["number"] for n in numbers]
         out.append({
             "series": s["id"], "prefix": s["prefix"], "doc_type": s["doc_type"],

@@ -130,3 +130,29 @@ async def test_series_ranges_for_d394(login, ids):
     assert (series["prefix"], series["allocated_from"], series["allocated_to"]) == ("FCT", 1, None)
     assert (series["used_from"], series["used_to"], series["issued"]) == (1, 3, 3)
     assert series["cancelled"] == [2]
+
+
+async def test_numbers_that_are_not_numbers_are_refused_not_crashed_on(login, ids):
+    sales = await login("sales")
+    for bad, field in (
+        ({"quantity": "NaN", "unit_price": "1"}, "lines[0].quantity"),
+        ({"quantity": "1", "unit_price": "Infinity"}, "lines[0].unit_price"),
+        ({"quantity": "1e30", "unit_price": "1"}, "lines[0].quantity"),
+        ({"quantity": "1", "unit_price": "1", "discount": "NaN"}, "lines[0].discount"),
+    ):
+        refused = await sales.post(
+            "/api/invoices/", json={"partner": ids["client"], "lines": [
+                {"article": ids["laptop"], **bad}]},
+        )  # fmt: skip
+        assert refused.status_code == 422, refused.text
+        assert (refused.json()["code"], refused.json()["field"]) == ("NUMBER_INVALID", field)
+    rate = await sales.post("/api/invoices/", json={
+        **body(ids, currency="EUR", fx_rate="NaN", fx_note="x")})  # fmt: skip
+    assert (rate.status_code, rate.json()["code"]) == (422, "NUMBER_INVALID")
+    discount = await sales.post(
+        "/api/invoices/later-discount", json={"invoices": [1], "percent": "NaN"}
+    )
+    assert (discount.status_code, discount.json()["code"]) == (422, "NUMBER_INVALID")
+    totals = await sales.post("/editor/api/totals", json={"lines": [
+        {"article": ids["laptop"], "quantity": "NaN", "unit_price": "1"}]})  # fmt: skip
+    assert totals.status_code == 422, totals.text
