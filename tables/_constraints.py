@@ -16,21 +16,34 @@ from piccolo.table import Table
 class UniqueTogether:
     tablename: str
     columns: tuple[str, ...]
+    unique: bool = True
 
     @property
     def name(self) -> str:
-        return f"uq_{self.tablename}_{'_'.join(self.columns)}"
+        return f"{'uq' if self.unique else 'ix'}_{self.tablename}_{'_'.join(self.columns)}"
 
     def create_sql(self) -> str:
         cols = ", ".join(f'"{c}"' for c in self.columns)
-        return f'CREATE UNIQUE INDEX IF NOT EXISTS "{self.name}" ON "{self.tablename}" ({cols})'
+        kind = "UNIQUE INDEX" if self.unique else "INDEX"
+        return f'CREATE {kind} IF NOT EXISTS "{self.name}" ON "{self.tablename}" ({cols})'
 
 
 UNIQUE_TOGETHER: list[UniqueTogether] = []
+INDEX_TOGETHER: list[UniqueTogether] = []
+"""Composite lookup indexes (not unique), created the same way: Piccolo indexes one column."""
 
 
-def unique_together(table: type[Table], *columns: str) -> None:
+def _checked(table: type[Table], columns: tuple[str, ...]) -> None:
     for column in columns:
         if table._meta.get_column_by_name(column) is None:
             raise ValueError(f"{table.__name__} has no column {column}")
+
+
+def unique_together(table: type[Table], *columns: str) -> None:
+    _checked(table, columns)
     UNIQUE_TOGETHER.append(UniqueTogether(table._meta.tablename, columns))
+
+
+def index_together(table: type[Table], *columns: str) -> None:
+    _checked(table, columns)
+    INDEX_TOGETHER.append(UniqueTogether(table._meta.tablename, columns, unique=False))

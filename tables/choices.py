@@ -94,3 +94,23 @@ class VatRegime(StrEnum):
     intra_eu = "intra_eu"
     export = "export"
     not_registered = "not_registered"
+
+
+class PriceAccess(StrEnum):
+    """What a user, role or team may do with a price list; each level includes the ones
+    before it (see < use < edit)."""
+
+    see = "see"  # read its prices (lists, export)
+    use = "use"  # price document lines with it
+    edit = "edit"  # change its items, rules, access and assignments
+
+
+class PriceTarget(StrEnum):
+    """Who a price list is assigned to, in the resolver's order of precedence."""
+
+    partner = "partner"
+    partner_group = "partner_group"
+    pos = "pos"
+    work_point = "work_point"
+    team = "team"
+    company = "company"

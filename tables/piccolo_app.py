@@ -26,6 +26,8 @@ from tables.partners import (
     PartnerGroup,
     PartnerRole,
 )
+from tables.pos import PointOfSale
+from tables.pricing import PriceItem, PriceList, PriceListAccess, PriceListAssignment
 from tables.sales import (
     Document,
     DocumentLine,
@@ -63,6 +65,11 @@ TABLES = [
     InvoiceVat,
     Document,
     DocumentLine,
+    PointOfSale,
+    PriceList,
+    PriceItem,
+    PriceListAccess,
+    PriceListAssignment,
 ]
 
 APP_CONFIG = AppConfig(

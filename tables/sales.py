@@ -26,8 +26,10 @@ from tables.catalog import Article, VatCategory
 from tables.choices import DocStatus, DocType, InvoiceTypeCode, VatRegime
 from tables.org import Company, CostCentre, Department, Person, Team, WorkPoint
 from tables.partners import Partner
+from tables.pricing import PriceList
 
 ZERO = Decimal("0.00")
+PRICED_FROM = "Lista de prețuri din care a venit prețul (gol = preț tastat)"
 
 
 class DocumentSeries(Table, tablename="serie_documente"):
@@ -108,6 +110,9 @@ class InvoiceLine(Table, tablename="linie_factura"):
     unit_price = UnitPrice()
     discount = Money(default=ZERO, help_text="Discount pe linie, valoare")
     vat_category = ForeignKey(VatCategory, null=False, on_delete=OnDelete.restrict)
+    price_list = ForeignKey(
+        PriceList, null=True, default=None, on_delete=OnDelete.restrict, help_text=PRICED_FROM
+    )
     vat_code = Varchar(length=2, default="", help_text="Fixat la emitere")
     vat_rate = Numeric(digits=(5, 2), null=True, default=None, help_text="Fixată la emitere")
     net = Money(default=ZERO)
@@ -191,6 +196,9 @@ class DocumentLine(Table, tablename="linie_document"):
     unit_price = UnitPrice()
     discount = Money(default=ZERO)
     vat_category = ForeignKey(VatCategory, null=False, on_delete=OnDelete.restrict)
+    price_list = ForeignKey(
+        PriceList, null=True, default=None, on_delete=OnDelete.restrict, help_text=PRICED_FROM
+    )
     vat_rate = Numeric(digits=(5, 2), null=True, default=None)
     net = Money(default=ZERO)
     serial_numbers = Text(default="", help_text="Certificat de garanție: seriile produselor")

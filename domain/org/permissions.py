@@ -20,6 +20,7 @@ class Area(StrEnum):
     catalog = "catalog"  # articles, units, VAT categories and rates
     fx = "fx"  # currencies and BNR rates
     sales = "sales"  # offers, orders, delivery notes, invoices; numbering series
+    pricing = "pricing"  # price lists, their items, access and assignments
 
 
 class Action(StrEnum):
@@ -34,6 +35,7 @@ AREA_RO = {
     Area.catalog: "articolele",
     Area.fx: "cursurile valutare",
     Area.sales: "documentele de vânzare",
+    Area.pricing: "listele de prețuri",
 }
 ROLE_RO = {
     Role.admin: "administrator",
@@ -46,7 +48,7 @@ ROLE_RO = {
 _EVERYTHING = frozenset(Area)
 _WRITES: dict[Role, frozenset[Area]] = {
     Role.admin: _EVERYTHING,
-    Role.accountant: frozenset({Area.partners, Area.catalog, Area.fx, Area.sales}),
+    Role.accountant: frozenset({Area.partners, Area.catalog, Area.fx, Area.sales, Area.pricing}),
     Role.sales: frozenset({Area.partners, Area.sales}),
     Role.cashier: frozenset({Area.partners, Area.sales}),
     Role.viewer: frozenset(),
@@ -55,7 +57,7 @@ _READS: dict[Role, frozenset[Area]] = {
     Role.admin: _EVERYTHING,
     Role.accountant: _EVERYTHING - {Area.users},
     Role.sales: _EVERYTHING - {Area.users},
-    Role.cashier: frozenset({Area.partners, Area.catalog, Area.fx, Area.sales}),
+    Role.cashier: frozenset({Area.partners, Area.catalog, Area.fx, Area.sales, Area.pricing}),
     Role.viewer: _EVERYTHING - {Area.users},
 }
 

@@ -30,6 +30,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.catalog: {R, W},
         Area.fx: {R, W},
         Area.sales: {R, W},
+        Area.pricing: {R, W},
     },
     Role.sales: {
         Area.org: {R},
@@ -38,6 +39,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.catalog: {R},
         Area.fx: {R},
         Area.sales: {R, W},
+        Area.pricing: {R},
     },
     Role.cashier: {
         Area.org: set(),
@@ -46,6 +48,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.catalog: {R},
         Area.fx: {R},
         Area.sales: {R, W},
+        Area.pricing: {R},
     },
     Role.viewer: {
         Area.org: {R},
@@ -54,6 +57,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.catalog: {R},
         Area.fx: {R},
         Area.sales: {R},
+        Area.pricing: {R},
     },
 }
 
