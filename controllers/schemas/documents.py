@@ -74,6 +74,7 @@ class DocumentLineOut(msgspec.Struct):
     serial_numbers: str
     warranty_months: int
     source_line: int | None
+    price_list: int | None
     left_to_deliver: Decimal
     left_to_invoice: Decimal
 

@@ -14,8 +14,11 @@ from tables.choices import VatRegime
 
 class LineIn(msgspec.Struct, forbid_unknown_fields=True):
     quantity: Decimal
-    unit_price: Decimal = Decimal(0)
+    # Left out (or null) on a line with an article: the price list's price (the list chosen
+    # in `price_list`, else the one that applies to the partner, work point, user...).
+    unit_price: Decimal | None = None
     article: Int32 | None = None
+    price_list: Int32 | None = None
     description: Str200 = ""
     uom_code: Str10 = ""
     discount: Decimal = Decimal(0)
@@ -85,6 +88,7 @@ class InvoiceLineOut(msgspec.Struct):
     vat_rate: Decimal | None
     net: Decimal
     source_line: int | None
+    price_list: int | None = None  # the price list that priced the line (None: typed)
 
 
 class VatGroupOut(msgspec.Struct):

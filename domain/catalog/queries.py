@@ -29,3 +29,21 @@ async def category_rates(category_code: str) -> list[DatedRate]:
 async def vat_rate_for(category_code: str, day: date):
     """The percentage of `category_code` in force on `day` (Decimal, e.g. 21.00)."""
     return rate_on(category_code, day, await category_rates(category_code))
+
+
+async def rates_by_category(category_ids: set[int]) -> dict[int, list[DatedRate]]:
+    """The dated rates of several VAT categories, in one query."""
+    rates: dict[int, list[DatedRate]] = {i: [] for i in category_ids}
+    ids = sorted(category_ids)
+    if not ids:
+        return rates
+    placeholders = ", ".join("{}" for _ in ids)
+    for r in await VatRate.raw(  # on every issue: plain SQL, see docs/benchmarks.md
+        "SELECT category, rate, valid_from, valid_to FROM cota_tva "
+        f"WHERE category IN ({placeholders})",
+        *ids,
+    ):
+        rates[r["category"]].append(
+            DatedRate(to_decimal(r["rate"]), r["valid_from"], r["valid_to"])
+        )
+    return rates

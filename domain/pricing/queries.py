@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.catalog.queries import rates_by_category
 from domain.catalog.vat import rate_on
 from domain.core.errors import ValidationFailed
 from domain.core.money import to_decimal
@@ -23,7 +24,6 @@ from domain.pricing.rules import (
     reaches,
     with_and_without_vat,
 )
-from domain.sales.lines import rates_by_category
 from tables.choices import PriceAccess
 from tables.pricing import PriceItem, PriceList, PriceListAccess, PriceListAssignment
 

@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.catalog.queries import rates_by_category
 from domain.catalog.vat import DatedRate, rate_on
 from domain.core.errors import Forbidden, NotFound, ValidationFailed
 from domain.core.money import to_decimal
@@ -38,7 +39,6 @@ from domain.pricing.rules import (
     reaches,
     with_and_without_vat,
 )
-from domain.sales.lines import rates_by_category
 from tables.choices import PriceAccess, PriceTarget
 from tables.pricing import PriceList
 

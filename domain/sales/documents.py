@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.catalog.queries import rates_by_category
 from domain.catalog.vat import rate_on
 from domain.core.bulk import update_many
 from domain.core.clock import today
@@ -23,7 +24,7 @@ from domain.core.money import input_decimal, to_decimal
 from domain.core.tx import for_update, write_tx
 from domain.org.permissions import Action, Actor, Area, require
 from domain.sales.invoices import invoice_draft_create
-from domain.sales.lines import prepare_lines, rates_by_category
+from domain.sales.lines import prepare_lines, price_context, priced_lines
 from domain.sales.numbering import number_allocate, series_for
 from domain.sales.progress import DOC_RO, check_left, line_progress
 from domain.sales.rules import cancel_reason, customer_snapshot
@@ -85,7 +86,8 @@ async def document_draft_create(
             raise ValidationFailed(
                 "PARTNER_INVALID", "Alegeți partenerul.", "Unknown partner.", field="partner"
             )
-        prepared = await prepare_lines(lines, DOC_LINKS)
+        priced = await priced_lines(lines, price_context(values, partner_id), by=by)
+        prepared = await prepare_lines(priced, DOC_LINKS)
         document = Document(company=company_id, doc_type=doc_type, partner=partner_id, **values)
         await document.save()
         await DocumentLine.insert(*(DocumentLine(document=document.id, **x) for x in prepared))
@@ -116,7 +118,8 @@ async def document_draft_update(
                 Document.id == document_id
             )
         if lines is not None:
-            prepared = await prepare_lines(lines, DOC_LINKS)
+            context = price_context({**row, **values}, row["partner"])
+            prepared = await prepare_lines(await priced_lines(lines, context, by=by), DOC_LINKS)
             await DocumentLine.delete().where(DocumentLine.document == document_id)
             await DocumentLine.insert(*(DocumentLine(document=document_id, **x) for x in prepared))
 
@@ -284,7 +287,8 @@ async def _source_lines(
              "quantity": quantity, "uom_code": line["uom_code"],
              "unit_price": to_decimal(line["unit_price"]),
              "discount": to_decimal(line["discount"]) * share,
-             "vat_category": line["vat_category"], "_source": line["id"]}
+             "vat_category": line["vat_category"], "price_list": line["price_list"],
+             "_source": line["id"]}
         )  # fmt: skip
     if not out:
         raise Conflict(

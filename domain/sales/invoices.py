@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.catalog.queries import rates_by_category
 from domain.catalog.vat import rate_on
 from domain.core.bulk import update_many
 from domain.core.clock import today
@@ -24,7 +25,8 @@ from domain.org.permissions import Action, Actor, Area, require
 from domain.sales.lines import (
     fx_for_invoice,
     prepare_lines,
-    rates_by_category,
+    price_context,
+    priced_lines,
     totals_with_discount,
 )
 from domain.sales.numbering import number_allocate, series_for
@@ -120,7 +122,8 @@ async def invoice_draft_create(
                 "PARTNER_INVALID", "Alegeți clientul facturii.", "Unknown partner.",
                 field="partner",
             )  # fmt: skip
-        prepared = await prepare_lines(lines, INVOICE_LINKS)
+        priced = await priced_lines(lines, price_context(values, partner_id), by=by)
+        prepared = await prepare_lines(priced, INVOICE_LINKS)
         if "vat_regime" not in values:
             values["vat_regime"] = await _default_regime(company_id)
         invoice = Invoice(
@@ -152,7 +155,9 @@ async def invoice_draft_update(
         if changes:
             await Invoice.update(changes).where(Invoice.id == invoice_id)
         if lines is not None:
-            prepared = await prepare_lines(lines, INVOICE_LINKS)
+            merged = {**row, **_header(header or {})}
+            context = price_context(merged, partner_id or row["partner"])
+            prepared = await prepare_lines(await priced_lines(lines, context, by=by), INVOICE_LINKS)
             await InvoiceLine.delete().where(InvoiceLine.invoice == invoice_id)
             await InvoiceLine.insert(*(InvoiceLine(invoice=invoice_id, **x) for x in prepared))
 
@@ -518,7 +523,7 @@ async def invoice_copy(*, invoice_id: int, by: Actor) -> int:
     header = {k: row[k] for k in keep}
     copied = [
         {k: x[k] for k in ("article", "description", "quantity", "uom_code", "unit_price",
-                           "discount", "vat_category")}
+                           "discount", "vat_category", "price_list")}
         for x in lines
     ]  # fmt: skip
     return await invoice_draft_create(

@@ -8,12 +8,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from domain.catalog.vat import DatedRate
-from domain.core.errors import ValidationFailed
+from domain.core.clock import today
+from domain.core.errors import Forbidden, ValidationFailed
 from domain.core.money import input_decimal, q2, to_decimal
 from domain.org.fx import rate_for_invoice
+from domain.org.permissions import Actor
+from domain.pricing.resolver import PriceAsk, PriceContext, levels_for, resolve_prices
+from domain.pricing.rules import reaches
 from domain.sales.totals import LineIn, Totals, document_totals, percent_discount
-from tables.catalog import Article, VatCategory, VatRate
+from tables.catalog import Article, VatCategory
+from tables.choices import PriceAccess
 
 
 async def prepare_lines(
@@ -55,7 +59,7 @@ async def prepare_lines(
                 "Unknown article.", field=f"{where}.article",
             )  # fmt: skip
         quantity = input_decimal(line.get("quantity", 0), f"{where}.quantity")
-        price = input_decimal(line.get("unit_price", 0), f"{where}.unit_price")
+        price = input_decimal(line.get("unit_price") or 0, f"{where}.unit_price")
         if quantity == 0:
             raise ValidationFailed(
                 "LINE_QUANTITY_ZERO", f"Linia {i + 1}: cantitatea nu poate fi zero.",
@@ -92,6 +96,7 @@ async def prepare_lines(
                 "unit_price": price,
                 "discount": q2(input_decimal(line.get("discount") or 0, f"{where}.discount")),
                 "vat_category": int(category),
+                "price_list": int(line["price_list"]) if line.get("price_list") else None,
                 **{k: line[k] for k in links if line.get(k) is not None},
             }
         )
@@ -101,19 +106,64 @@ async def prepare_lines(
     return out
 
 
-async def rates_by_category(category_ids: set[int]) -> dict[int, list[DatedRate]]:
-    rates: dict[int, list[DatedRate]] = {i: [] for i in category_ids}
-    ids = sorted(category_ids)
-    placeholders = ", ".join("{}" for _ in ids)
-    for r in await VatRate.raw(  # on every issue: plain SQL, see docs/benchmarks.md
-        "SELECT category, rate, valid_from, valid_to FROM cota_tva "
-        f"WHERE category IN ({placeholders})",
-        *ids,
-    ):
-        rates[r["category"]].append(
-            DatedRate(to_decimal(r["rate"]), r["valid_from"], r["valid_to"])
-        )
-    return rates
+async def priced_lines(
+    lines: Sequence[Mapping[str, Any]], context: PriceContext, *, by: Actor
+) -> list[dict[str, Any]]:
+    """The lines with the price their price list gives where none was typed.
+
+    A line with an article and no unit price asks the resolver (the list chosen on the
+    line, else the lists that apply to the partner, work point, user...); the price is the
+    one without VAT in the document's currency, and the line remembers its list. A typed
+    price stays as typed. A line no list can price is refused with the reasons.
+    """
+    asks = [
+        (i, PriceAsk(int(x["article"]), _quantity(x, i), x.get("price_list") or None))
+        for i, x in enumerate(lines)
+        if x.get("article") and x.get("unit_price") is None
+    ]
+    chosen = {int(x["price_list"]) for x in lines if x.get("price_list")}
+    if chosen:  # a list named on a typed line must be one the user may use, too
+        levels = await levels_for(by, sorted(chosen))
+        for list_id, level in levels.items():
+            if not reaches(level, PriceAccess.use):
+                raise Forbidden(
+                    "PRICE_LIST_FORBIDDEN",
+                    f"Nu aveți dreptul să folosiți lista de prețuri nr. {list_id}.",
+                    f"You may not use price list {list_id}.",
+                    details={"price_list": list_id},
+                )
+    out = [dict(x) for x in lines]
+    if not asks:
+        return out
+    answers = await resolve_prices([a for _, a in asks], context, by=by)
+    for (i, _), answer in zip(asks, answers, strict=True):
+        if not answer.found or answer.net is None:
+            raise ValidationFailed(
+                "LINE_PRICE_MISSING",
+                f"Linia {i + 1}: nicio listă de prețuri nu are preț pentru acest articol "
+                "la această dată; tastați prețul.",
+                "No price list prices this article on this day; type the price.",
+                field=f"lines[{i}].unit_price",
+                details={"why": answer.why},
+            )
+        out[i]["unit_price"] = answer.net
+        out[i]["price_list"] = answer.price_list
+    return out
+
+
+def price_context(header: Mapping[str, Any], partner_id: int) -> PriceContext:
+    """Where and when a document's lines are priced: its partner, work point, currency and
+    day (delivery date, else issue date, else today — the day the VAT rate comes from too)."""
+    return PriceContext(
+        day=header.get("delivery_date") or header.get("issue_date") or today(),
+        currency=header.get("currency") or "RON",
+        partner=partner_id,
+        work_point=header.get("work_point") or None,
+    )
+
+
+def _quantity(line: Mapping[str, Any], i: int) -> Decimal:
+    return input_decimal(line.get("quantity") or 0, f"lines[{i}].quantity")
 
 
 async def fx_for_invoice(
