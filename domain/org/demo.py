@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from domain.catalog.ops import article_create
@@ -10,6 +11,13 @@ from domain.core.tx import write_tx
 from domain.org.permissions import SYSTEM
 from domain.org.users import user_create
 from domain.partners.ops import partner_create
+from domain.pricing.ops import (
+    access_replace,
+    assignment_add,
+    item_values,
+    price_list_create,
+    prices_add,
+)
 from domain.sales.documents import (
     document_convert,
     document_draft_create,
@@ -29,6 +37,8 @@ from tables.org import (
     Team,
     WorkPoint,
 )
+from tables.partners import PartnerGroup
+from tables.pos import PointOfSale
 from tables.sales import DocumentSeries
 
 DEMO_USERS = [
@@ -175,15 +185,70 @@ async def demo_load(*, password: str) -> bool:
                 department=sales.id if role in {"sales", "cashier"} else office.id,
                 team=team.id if role == "sales" else None,
             ).save()
+        resellers = PartnerGroup(name="Revânzători")
+        await resellers.save()
         partners = []
         for values in DEMO_PARTNERS:
             values = dict(values)
+            if values["name"] == "Alfa Distribuție SRL":
+                values["group"] = resellers.id
             partners.append(
                 await partner_create(values=values, roles=values.pop("roles"), by=SYSTEM)
             )
         articles = [await article_create(values=v, by=SYSTEM) for v in DEMO_ARTICLES]
+        pos = PointOfSale(company=company.id, work_point=shop.id, code="CASA-1", name="Casa 1")
+        await pos.save()
+        await _demo_price_lists(
+            {"group": resellers.id, "pos": pos.id, "shop": shop.id, "team": team.id},
+            partners,
+            articles,
+        )
         await _demo_invoices(company.id, partners, articles)
     return True
+
+
+async def _demo_price_lists(
+    where: dict[str, int], partners: list[int], articles: list[int]
+) -> None:
+    """A base list for everyone, a derived one for resellers, shop prices with VAT for the
+    POS and the shop, euro prices for the German client, special prices only some may use."""
+    laptop, coffee, consulting, rent, water = articles
+    _alfa, beta, _gama, _ion, muller = partners
+    since = date(2025, 1, 1)
+    lists = {
+        "BAZA": ({"name": "Listă de bază"},
+                 {laptop: "3200", coffee: "54.90", consulting: "250", rent: "4500", water: "12.50"},
+                 [{"target": "company"}]),
+        "RVZ": ({"name": "Revânzători", "base_list": "BAZA", "base_percent": Decimal(-12),
+                 "rounding": "1"}, {},
+                [{"target": "partner_group", "partner_group": where["group"]}]),
+        "MAGAZIN": ({"name": "Magazin (cu TVA)", "prices_include_vat": True, "base_list": "BAZA",
+                     "base_percent": Decimal(0), "rounding": "x.99"}, {coffee: "64.90"},
+                    [{"target": "pos", "pos": where["pos"]},
+                     {"target": "work_point", "work_point": where["shop"]}]),
+        "EXPORT-EUR": ({"name": "Export (EUR)", "currency": "EUR"},
+                       {laptop: "640", coffee: "11.50"},
+                       [{"target": "partner", "partner": muller}]),
+        "SPECIAL": ({"name": "Prețuri speciale Beta"}, {consulting: "220"},
+                    [{"target": "partner", "partner": beta}]),
+    }  # fmt: skip
+    ids: dict[str, int] = {}
+    for code, (values, prices, targets) in lists.items():
+        if "base_list" in values:
+            values = {**values, "base_list": ids[values["base_list"]]}
+        ids[code] = await price_list_create(values={"code": code, **values}, by=SYSTEM)
+        rows = [{"article": a, **item_values({"price": Decimal(p), "valid_from": since})}
+                for a, p in prices.items()]  # fmt: skip
+        if rows:
+            await prices_add(list_id=ids[code], rows=rows, by=SYSTEM)
+        for target in targets:
+            await assignment_add(list_id=ids[code], values=target, by=SYSTEM)
+    # Special prices: accountants change them, the northern sales team uses them.
+    await access_replace(
+        list_id=ids["SPECIAL"],
+        rows=[{"role": "accountant", "level": "edit"}, {"team": where["team"], "level": "use"}],
+        by=SYSTEM,
+    )
 
 
 async def _demo_invoices(company_id: int, partners: list[int], articles: list[int]) -> None:
@@ -196,7 +261,7 @@ async def _demo_invoices(company_id: int, partners: list[int], articles: list[in
     laptop, coffee, consulting, rent, _water = articles
     alfa, beta, _gama, ion, _muller = partners
     sales = [
-        (alfa, [{"article": laptop, "quantity": 2, "unit_price": "3200.00"},
+        (alfa, [{"article": laptop, "quantity": 2},  # the resellers' list prices it
                 {"article": coffee, "quantity": 10, "unit_price": "54.90", "discount": "20.00"}]),
         (beta, [{"article": consulting, "quantity": 12, "unit_price": "250.00"},
                 {"article": rent, "quantity": 1, "unit_price": "4500.00"}]),

@@ -116,6 +116,18 @@ async def test_demo_company_loaded_once():
     codes = {r["type_code"] for r in await Invoice.select(Invoice.type_code)}
     assert codes == {"380", "381"}
 
+    # Price lists: the reseller client's laptops were priced by its group's derived list.
+    from domain.org.permissions import SYSTEM
+    from domain.pricing.queries import price_lists_for
+    from tables.sales import InvoiceLine
+
+    lists = {r["code"]: r["id"] for r in await price_lists_for(by=SYSTEM)}
+    assert set(lists) == {"BAZA", "RVZ", "MAGAZIN", "EXPORT-EUR", "SPECIAL"}
+    priced = await InvoiceLine.select(InvoiceLine.unit_price).where(
+        InvoiceLine.price_list == lists["RVZ"]
+    )
+    assert [float(r["unit_price"]) for r in priced] == [2816.0]  # 3200 - 12 %, to the leu
+
     before = (await Partner.count(), await Article.count(), await BaseUser.count())
     assert await demo_load(password="alta-parola-1") is False
     assert (await Partner.count(), await Article.count(), await BaseUser.count()) == before
