@@ -32,7 +32,7 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 from domain.core.tx import is_sqlite, is_unique_violation
-from tables._constraints import UNIQUE_TOGETHER, UniqueTogether
+from tables._constraints import INDEX_TOGETHER, UNIQUE_TOGETHER, UniqueTogether
 from tables.org import Company, ExchangeRate, WorkPoint
 from tables.partners import PartnerRole
 from tables.piccolo_app import APP_CONFIG
@@ -59,12 +59,12 @@ async def test_every_table_exists():
     assert expected - present == set()
 
 
-async def _unique_indexes(tablename: str) -> dict[str, tuple[str, ...]]:
-    """name -> indexed columns, for the unique indexes of a table."""
+async def _unique_indexes(tablename: str, unique: bool = True) -> dict[str, tuple[str, ...]]:
+    """name -> indexed columns, for the unique (or the other) indexes of a table."""
     out: dict[str, tuple[str, ...]] = {}
     if is_sqlite():
         for index in await _raw(f'PRAGMA index_list("{tablename}")'):
-            if index["unique"]:
+            if bool(index["unique"]) == unique:
                 cols = await _raw(f'PRAGMA index_info("{index["name"]}")')
                 out[index["name"]] = tuple(
                     c["name"] for c in sorted(cols, key=lambda c: c["seqno"])
@@ -77,7 +77,8 @@ async def _unique_indexes(tablename: str) -> dict[str, tuple[str, ...]]:
             "JOIN pg_class t ON t.oid = x.indrelid "
             "CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, n) "
             "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
-            "WHERE x.indisunique AND t.relname = {} GROUP BY i.relname",
+            "WHERE x.indisunique = {} AND t.relname = {} GROUP BY i.relname",
+            unique,
             tablename,
         )
         out = {r["name"]: tuple(r["cols"]) for r in rows}
@@ -88,6 +89,13 @@ async def test_every_unique_together_is_a_unique_index():
     assert len(UNIQUE_TOGETHER) >= 9
     for key in UNIQUE_TOGETHER:
         indexes = await _unique_indexes(key.tablename)
+        assert indexes.get(key.name) == key.columns, (key, indexes)
+
+
+async def test_every_index_together_is_an_index():
+    assert INDEX_TOGETHER
+    for key in INDEX_TOGETHER:
+        indexes = await _unique_indexes(key.tablename, unique=False)
         assert indexes.get(key.name) == key.columns, (key, indexes)
 
 
