@@ -114,3 +114,46 @@ class PriceTarget(StrEnum):
     work_point = "work_point"
     team = "team"
     company = "company"
+
+
+class AccountKind(StrEnum):
+    """Funcția contabilă: what a balance of the account means."""
+
+    asset = "A"  # activ: debit balance
+    liability = "P"  # pasiv: credit balance
+    both = "B"  # bifuncțional
+
+
+class PostingRole(StrEnum):
+    """What an amount is, in a posting rule; each company maps roles to its accounts."""
+
+    receivable = "receivable"  # 4111
+    doubtful = "doubtful"  # 4118
+    advance_received = "advance_received"  # 419
+    to_invoice = "to_invoice"  # 418
+    vat_collected = "vat_collected"  # 4427
+    vat_pending = "vat_pending"  # 4428
+    revenue_goods = "revenue_goods"  # 707
+    revenue_product = "revenue_product"  # 701
+    revenue_service = "revenue_service"  # 704
+    revenue_rent = "revenue_rent"  # 706
+    revenue_utility = "revenue_utility"  # 704 (or 708)
+    revenue_other = "revenue_other"  # 708: charges on the document
+    discount_granted = "discount_granted"  # 709
+    cost_goods = "cost_goods"  # 607
+    stock_goods = "stock_goods"  # 371
+    cost_product = "cost_product"  # 711
+    stock_product = "stock_product"  # 345
+    payable = "payable"  # 401
+    vat_deductible = "vat_deductible"  # 4426
+
+
+class EntryKind(StrEnum):
+    """Where a journal entry comes from."""
+
+    invoice = "invoice"
+    delivery_note = "delivery_note"
+    stock = "stock"
+    manual = "manual"
+    reclass = "reclass"
+    reversal = "reversal"

@@ -5,6 +5,13 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from tables.catalog import Article, UnitOfMeasure, VatCategory, VatRate
+from tables.ledger import (
+    Account,
+    AccountMapping,
+    ClosedPeriod,
+    JournalEntry,
+    JournalLine,
+)
 from tables.org import (
     ApiToken,
     Company,
@@ -70,6 +77,11 @@ TABLES = [
     PriceItem,
     PriceListAccess,
     PriceListAssignment,
+    Account,
+    AccountMapping,
+    ClosedPeriod,
+    JournalEntry,
+    JournalLine,
 ]
 
 APP_CONFIG = AppConfig(
