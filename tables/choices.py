@@ -146,6 +146,7 @@ class PostingRole(StrEnum):
     stock_product = "stock_product"  # 345
     payable = "payable"  # 401
     vat_deductible = "vat_deductible"  # 4426
+    vat_self_invoice = "vat_self_invoice"  # 635: VAT of a self-invoice (autofacturare)
 
 
 class EntryKind(StrEnum):
