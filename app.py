@@ -32,6 +32,8 @@ from controllers.errors import EXCEPTION_HANDLERS
 from controllers.health import health
 from controllers.invoices import InvoiceController
 from controllers.partners import PartnerController
+from controllers.prices import PriceFileController, PriceResolveController
+from controllers.pricing import PriceListController, PricingController
 from controllers.printing import document_pdf, invoice_pdf
 from domain.core.effects import install_dispatcher
 from domain.core.tx import engine, is_sqlite
@@ -81,6 +83,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InvoiceFlowController,
             DocumentController,
             series_ranges_list,
+            PriceListController,
+            PricingController,
+            PriceFileController,
+            PriceResolveController,
             EditorController,
             # The hand-made pages' scripts and styles: public, like the admin's assets.
             create_static_files_router(

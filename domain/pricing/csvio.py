@@ -76,7 +76,11 @@ def parse_price_csv(text: str) -> tuple[list[dict[str, Any]], list[RowError]]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
+    # Excel on Romanian Windows writes ş/ţ with a cedilla (cp1250 has no comma below).
+    header = [
+        h.strip().lower().replace(" ", "_").replace("ţ", "ț").replace("ş", "ș")
+        for h in next(reader, [])
+    ]
     where: dict[str, int] = {}
     for name, spellings in COLUMNS.items():
         for i, h in enumerate(header):

@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from piccolo.apps.user.tables import BaseUser
+
 from domain.core.clock import today
 from domain.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from domain.core.money import input_decimal
@@ -24,7 +26,7 @@ from domain.pricing.rules import (
 )
 from tables.catalog import Article
 from tables.choices import PriceAccess, PriceTarget, Role
-from tables.org import Company, Currency
+from tables.org import Company, Currency, Team
 from tables.pricing import PriceItem, PriceList, PriceListAccess, PriceListAssignment
 
 LIST_FIELDS = (
@@ -84,7 +86,14 @@ async def price_list_prepare(
     check_list(out)
     if not out.get("company"):
         company = await Company.select(Company.id).order_by(Company.id).first()
-        out["company"] = company["id"] if company else None
+        if company is None:
+            raise ValidationFailed(
+                "COMPANY_MISSING",
+                "Completați întâi datele firmei (Organizare › Firma).",
+                "Set up the company first.",
+                field="company",
+            )
+        out["company"] = company["id"]
     if not await Currency.exists().where(Currency.code == out["currency"]):
         raise ValidationFailed(
             "CURRENCY_INVALID",
@@ -274,6 +283,7 @@ async def access_replace(*, list_id: int, rows: Sequence[Mapping[str, Any]], by:
     async with write_tx():
         await for_update(PriceList.select(PriceList.id).where(PriceList.id == list_id))
         await require_level(list_id, PriceAccess.edit, by=by)
+        await _subjects_exist(checked)
         await PriceListAccess.delete().where(PriceListAccess.price_list == list_id)
         if checked:
             await PriceListAccess.insert(
@@ -285,6 +295,21 @@ async def access_replace(*, list_id: int, rows: Sequence[Mapping[str, Any]], by:
                 "Cu aceste drepturi nu ați mai putea modifica lista; "
                 "păstrați-vă dreptul de modificare (sau lăsați un administrator).",
                 field="access",
+            )
+
+
+async def _subjects_exist(rows: Sequence[Mapping[str, Any]]) -> None:
+    for column, table, label in (("user", BaseUser, "Utilizatorul"), ("team", Team, "Echipa")):
+        wanted = {r[column] for r in rows if r[column] is not None}
+        if not wanted:
+            continue
+        found = {x["id"] for x in await table.select(table.id).where(table.id.is_in(list(wanted)))}
+        if missing := wanted - found:
+            raise ValidationFailed(
+                "PRICE_ACCESS_SUBJECT_INVALID",
+                f"{label} nr. {min(missing)} nu există.",
+                f"Unknown {column} {min(missing)}.",
+                field=column,
             )
 
 

@@ -339,6 +339,9 @@ async def resolve_prices(
             row = lists[list_id]
             where = "aleasă pe linie" if level is None else f"atribuită {TARGET_RO[level]}"
             label = f"Lista «{row.name}» ({where})"
+            if levels[list_id] is None:  # not even its name for those who may not see it
+                answer.why.append(f"O listă {where}: nu aveți acces la ea.")
+                continue
             if not reaches(levels[list_id], PriceAccess.use):
                 answer.why.append(f"{label}: nu aveți dreptul s-o folosiți.")
                 continue

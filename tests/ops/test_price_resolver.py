@@ -279,7 +279,7 @@ async def test_access_rights_decide_who_gets_a_list(world):
     assert (await one(world, by=ana, partner=world["client"])).net == 50
     refused = await one(world, by=dan, partner=world["client"])
     assert refused.net == 100
-    assert "nu aveți dreptul" in refused.why[0]
+    assert refused.why[0] == "O listă atribuită partenerului: nu aveți acces la ea."
     with pytest.raises(Forbidden) as err:  # chosen on a line by someone who may not
         await resolve_prices([PriceAsk(world["laptop"], Decimal(1), price_list=secret)],
                              PriceContext(day=D), by=dan)  # fmt: skip
