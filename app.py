@@ -27,7 +27,7 @@ from cli import CatastifCLI
 from controllers.auth import ApiAuthMiddleware
 from controllers.catalog import ArticleController, ReferenceController
 from controllers.documents import DocumentController, InvoiceFlowController, series_ranges_list
-from controllers.editor import EditorController
+from controllers.editor import DocumentEditorController, EditorController
 from controllers.errors import EXCEPTION_HANDLERS
 from controllers.health import health
 from controllers.invoices import InvoiceController
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PriceFileController,
             PriceResolveController,
             EditorController,
+            DocumentEditorController,
             # The hand-made pages' scripts and styles: public, like the admin's assets.
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], opt={"exclude_from_auth": True}

@@ -149,7 +149,10 @@ def build_admin(settings: Settings) -> ASGIApp:
         ],
         site_name="Catastif",
         # The hand-made pages, reachable from the admin with the same login.
-        sidebar_links={"Editor facturi": "/editor/invoices/new"},
+        sidebar_links={
+            "Editor facturi": "/editor/invoices/new",
+            "Editor documente": "/editor/documents/",  # offers, proformas, orders, avize
+        },
         default_language_code="ro",
         translations=[ROMANIAN, ENGLISH],
         production=settings.production,

@@ -1,17 +1,18 @@
-/* Catastif – editorul de facturi.
+/* Catastif – editorul de documente: facturi, oferte, proforme, comenzi, avize.
  *
  * A grid of lines typed from the keyboard, article and client search as you type, live
  * totals per VAT rate. No VAT arithmetic here: the server computes every figure with the
- * one totals function (POST /editor/api/totals) and saves/issues through /api/invoices.
- * This script only reads what the user types, sends it, and shows what the server answers.
+ * one totals function (POST /editor/api/totals) and saves/issues through the document's
+ * API (/api/invoices or /api/documents, `data.doc`). This script only reads what the user
+ * types, sends it, and shows what the server answers. What differs between an invoice and
+ * an aviz (words, API, header fields) comes from the page (controllers/editor/kinds.py).
  */
 (() => {
   'use strict';
 
-  const data = JSON.parse(document.getElementById('editor-data').textContent);
-  const $ = (id) => document.getElementById(id);
-  const MAIN = ['article', 'quantity', 'unit_price', 'discount']; // Enter/Tab walk these
-  const DECIMALS = { quantity: 3, unit_price: 4, discount: 2, discount_percent: 2 };
+  const { $, el, api, parseNumber, fmt, fmtInput, roDate, capitalize, describe } = window.Catastif;
+  const data = JSON.parse($('editor-data').textContent);
+  const doc = data.doc; // the kind being edited: its words, its API, its page
   const CODE_RO = {
     S: '', Z: 'cota zero', E: 'scutit', AE: 'taxare inversă',
     K: 'livrare intracomunitară', G: 'export', O: 'neimpozabil',
@@ -19,86 +20,104 @@
   const DEFAULT_CATEGORY = 'S-STANDARD';
   const SEARCH_DELAY = 120;
   const TOTALS_DELAY = 150;
+  const HEADER_PLACES = 2; // a decimal header field (the invoice's discount %)
 
   const state = { id: null, partner: null, lines: [], dirty: false, busy: false, linked: false };
   let rowSeq = 0;
 
+  // ------------------------------------------------------------------ the line model
+
+  const unitOptions = data.units.map((u) => ({ value: u.code, label: u.symbol || u.code }));
+  const categoryOptions = data.categories.map((c) => ({ value: c.code, label: c.code }));
+
+  /**
+   * The line model, in one place. A grid line is one object: `article`, `articleCode` and
+   * `description` (the article cell), one field per column below, and `links` (what ties
+   * it to the line it came from: kept and sent back untouched). A column here is at once a
+   * field of the line, a cell of the grid, a header, a name in messages and a part of what
+   * is sent: adding one (a price list, say) is adding one entry.
+   *
+   *   key      the line's field, and the API's name for it
+   *   col      the cell's data-col (errors, shortcuts and tests find the cell by it)
+   *   head     the column title; cls: the <th>/<td> class; label: the cell's aria-label
+   *   name     the column in error messages (default: head)
+   *   cell     'article' | 'number' | 'select' | 'out' (written from the totals)
+   *   walk     Enter/Tab stop on it; the other cells are reached with Alt+hotkey
+   *   hotkey   the letter of the Alt shortcut; help: its words in the keys line
+   *   places   the decimals a number cell takes
+   *   init     the value of a new line
+   *   options  () => [{value, label}] for a select
+   *   totals   a change recomputes the live totals
+   *   send     'all' (totals and save) | 'save' (saving only: /editor/api/totals refuses
+   *            fields it does not know) | absent (not sent)
+   *   change   (line, value) => void, after the user changed the cell
+   */
+  const COLUMNS = [
+    { key: 'article', col: 'article', head: 'Articol / denumire', cls: 'c-art', cell: 'article', walk: true, name: 'Articol' },
+    { key: 'quantity', col: 'quantity', head: 'Cantitate', cls: 'c-num', cell: 'number', places: 3, walk: true, totals: true, send: 'all' },
+    {
+      key: 'uom_code', col: 'uom', head: 'U.M.', cls: 'c-uom', cell: 'select', options: () => unitOptions,
+      init: 'H87', hotkey: 'U', help: 'U.M.', send: 'all', label: 'Unitate de măsură (Alt+U)',
+    },
+    {
+      key: 'unit_price', col: 'unit_price', head: 'Preț unitar', cls: 'c-num', cell: 'number', places: 4,
+      walk: true, totals: true, send: 'all', label: 'Preț unitar fără TVA',
+    },
+    {
+      key: 'discount', col: 'discount', head: 'Reducere', cls: 'c-num', cell: 'number', places: 2,
+      walk: true, totals: true, send: 'all', label: 'Reducere (valoare)',
+    },
+    {
+      key: 'vat_category', col: 'cat', head: 'Categorie TVA', cls: 'c-cat', cell: 'select',
+      options: () => categoryOptions, init: DEFAULT_CATEGORY, hotkey: 'T', help: 'categoria TVA',
+      totals: true, send: 'all', label: 'Categorie TVA (Alt+T)',
+    },
+    { key: 'vat_rate', col: 'rate', head: 'Cota', cls: 'c-rate', cell: 'out' },
+    { key: 'net', col: 'net', head: 'Valoare', cls: 'c-net', cell: 'out' },
+  ];
+  const COLUMN = Object.fromEntries(COLUMNS.map((c) => [c.col, c]));
+  const FIRST = COLUMNS.find((c) => c.walk).col;
+  const INPUTS = COLUMNS.filter((c) => c.cell !== 'out'); // the cells the user fills
+
+  function newLine(init = {}) {
+    const line = {
+      article: init.article || null,
+      articleCode: init.articleCode || '',
+      description: init.description || '',
+      links: init.links && Object.keys(init.links).length ? init.links : null,
+      el: null, // the row's cells, by col
+      combo: null, // the article search
+      settling: null, // an article chosen with Enter before its search answered
+    };
+    for (const c of INPUTS) if (c.cell !== 'article') line[c.key] = init[c.key] || c.init || '';
+    return line;
+  }
+
+  const isBlank = (line) => !line.article && !line.description.trim();
+
+  /**
+   * A line as the API takes it (blank numbers: null for the totals, which count them as
+   * zero while the user types; '0' when saving, so a zero quantity is refused next to its
+   * cell). Saving also sends the line's links.
+   */
+  function linePayload(line, forSave) {
+    const out = { article: line.article, description: line.description.trim() };
+    for (const c of COLUMNS) {
+      if (!c.send || (c.send === 'save' && !forSave)) continue;
+      out[c.key] = c.cell === 'number'
+        ? parseNumber(line[c.key], c.places).value ?? (forSave ? '0' : null)
+        : line[c.key];
+    }
+    return forSave && line.links ? { ...out, ...line.links } : out;
+  }
+
+  /** The lines to send (blank ones left out) and, by sent index, the grid line. */
+  function linesPayload(forSave = false) {
+    const sent = state.lines.filter((line) => !isBlank(line));
+    return { lines: sent.map((line) => linePayload(line, forSave)), sent };
+  }
+
   // ------------------------------------------------------------------ small helpers
-
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === 'class') node.className = v;
-      else if (k === 'text') node.textContent = v;
-      else node.setAttribute(k, v === true ? '' : v);
-    }
-    for (const child of children) if (child) node.append(child);
-    return node;
-  }
-
-  function cookie(name) {
-    const found = document.cookie.split('; ').find((c) => c.startsWith(`${name}=`));
-    return found ? decodeURIComponent(found.slice(name.length + 1)) : '';
-  }
-
-  async function api(method, url, body, signal) {
-    const headers = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (method !== 'GET') headers['X-CSRFToken'] = cookie('csrftoken');
-    let response;
-    try {
-      response = await fetch(url, {
-        method, headers, signal, credentials: 'same-origin',
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (err) {
-      if (err.name === 'AbortError') throw err;
-      return { ok: false, status: 0, error: { code: 'NETWORK', message: 'Serverul nu răspunde. Verificați conexiunea și încercați din nou.' } };
-    }
-    let json = null;
-    try { json = await response.json(); } catch { /* not JSON */ }
-    if (response.ok) return { ok: true, status: response.status, data: json };
-    let error = json && json.code ? json : { code: `HTTP_${response.status}`, message: `Eroare neașteptată (HTTP ${response.status}).` };
-    if (json && json.code === 'REQUEST_INVALID' && json.details && json.details.reason) {
-      error = { ...error, message: `${error.message} (${json.details.reason})` };
-    }
-    if (response.status === 401) {
-      error = { ...error, message: 'Sesiunea a expirat. Autentificați-vă din nou în /admin/ (într-o filă nouă), apoi reveniți aici: ce ați scris rămâne pe pagină.' };
-    }
-    return { ok: false, status: response.status, error };
-  }
-
-  /** "1.234,5" / "1234.5" / "1234,5" -> "1234.5"; {error} when it is not a number. */
-  function parseNumber(text, places) {
-    let t = String(text).replace(/[\s\u00a0]/g, '');
-    if (t === '') return { value: null };
-    if (t.includes(',')) t = t.replace(/\./g, '').replace(',', '.');
-    if (!/^-?\d+(\.\d+)?$/.test(t)) return { error: 'Scrieți un număr, de exemplu 12,50.' };
-    const decimals = (t.split('.')[1] || '').length;
-    if (places !== undefined && decimals > places) {
-      return { error: `Cel mult ${places} ${places === 1 ? 'zecimală' : 'zecimale'}.` };
-    }
-    return { value: t };
-  }
-
-  /** A decimal string from the server, written the Romanian way: "1234.50" -> "1.234,50". */
-  function fmt(value, least = 2) {
-    if (value === null || value === undefined || value === '') return '';
-    let text = String(value);
-    const negative = text.startsWith('-');
-    if (negative) text = text.slice(1);
-    let [whole, decimals = ''] = text.split('.');
-    whole = whole.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-    decimals = decimals.replace(/0+$/, '').padEnd(least, '0');
-    const out = whole + (decimals ? `,${decimals}` : '');
-    return negative && /[1-9]/.test(out) ? `−${out}` : out;
-  }
-
-  function roDate(iso) {
-    const [y, m, d] = String(iso).split('-');
-    return d ? `${d}.${m}.${y}` : '';
-  }
 
   function status(text) { $('status').textContent = text; }
 
@@ -108,15 +127,24 @@
     box.hidden = !text;
   }
 
+  function options(select, rows, value) {
+    for (const row of rows) select.append(el('option', { value: row.value, text: row.label }));
+    if (value !== undefined) select.value = value;
+  }
+
+  /** Choose `value` in a select, adding it when it is not offered (a unit only the article has). */
+  function choose(select, value, label = value) {
+    if (value && ![...select.options].some((o) => o.value === String(value))) {
+      options(select, [{ value, label }]);
+    }
+    select.value = value;
+  }
+
   // ------------------------------------------------------------------ errors next to fields
 
   // A header field shows its message under it; a grid cell turns red and its line shows the
   // messages of its cells in a row right under it (a narrow cell would wrap them badly).
   const errors = new Map(); // element -> {source, message, line}
-  const COL_RO = {
-    article: 'Articol', quantity: 'Cantitate', uom: 'U.M.', unit_price: 'Preț unitar',
-    discount: 'Reducere', cat: 'Categorie TVA',
-  };
 
   function lineOf(target) {
     return target.dataset && target.dataset.col
@@ -126,9 +154,9 @@
 
   function renderLineErrors(line) {
     const parts = [];
-    for (const col of Object.keys(COL_RO)) {
-      const found = errors.get(line.el[col]);
-      if (found) parts.push(`${COL_RO[col]}: ${found.message}`);
+    for (const c of INPUTS) {
+      const found = errors.get(line.el[c.col]);
+      if (found) parts.push(`${c.name || c.head}: ${found.message}`);
     }
     line.el.errText.textContent = parts.join(' · ');
     line.el.errRow.hidden = !parts.length;
@@ -169,14 +197,14 @@
 
   /** Put a refusal {code, message, field} where it belongs; `sent` maps line indexes. */
   function showRefusal(error, sent, source) {
-    const message = `${error.message}${error.code ? ` (${error.code})` : ''}`;
+    const message = describe(error);
     const field = error.field || '';
     const match = /^lines\[(\d+)\]\.(\w+)$/.exec(field);
     let target = null;
     if (match && sent && sent[Number(match[1])]) {
       const line = sent[Number(match[1])];
-      const col = { vat_category: 'cat', uom_code: 'uom', description: 'article' }[match[2]] || match[2];
-      target = line.el[col] || line.el.article;
+      const column = COLUMNS.find((c) => c.key === match[2] && c.cell !== 'out');
+      target = line.el[column ? column.col : 'article']; // description, links: the article
     } else if (field === 'partner') {
       target = $('partner');
     } else if (field === 'lines') {
@@ -320,95 +348,67 @@
 
   const body = $('lines');
 
-  function options(select, rows, value) {
-    for (const row of rows) select.append(el('option', { value: row.value, text: row.label }));
-    if (value !== undefined) select.value = value;
+  function buildHead() {
+    const tr = el('tr', {}, el('th', { scope: 'col', class: 'c-pos', text: '#' }));
+    for (const c of COLUMNS) tr.append(el('th', { scope: 'col', class: c.cls, text: c.head }));
+    tr.append(el('th', { scope: 'col', class: 'c-del' }, el('span', { class: 'sr-only', text: 'Șterge' })));
+    $('lines-head').append(tr);
+    const keys = $('keys-columns');
+    for (const c of COLUMNS.filter((x) => x.hotkey)) {
+      keys.append(' · ', el('kbd', { text: 'Alt' }), '+', el('kbd', { text: c.hotkey }), ` ${c.help || c.head}`);
+    }
   }
 
-  const unitOptions = data.units.map((u) => ({ value: u.code, label: u.symbol || u.code }));
-  const categoryOptions = data.categories.map((c) => ({ value: c.code, label: c.code }));
-
-  function newLine(init = {}) {
-    return {
-      article: init.article || null,
-      articleCode: init.articleCode || '',
-      description: init.description || '',
-      uom_code: init.uom_code || 'H87',
-      vat_category: init.vat_category || DEFAULT_CATEGORY,
-      quantity: init.quantity || '',
-      unit_price: init.unit_price || '',
-      discount: init.discount || '',
-      el: null,
-      combo: null,
-    };
-  }
-
-  function numberCell(line, col, label) {
+  function numberCell(line, c) {
     const input = el('input', {
-      type: 'text', inputmode: 'decimal', class: 'cell num', 'data-col': col,
-      'aria-label': label, spellcheck: 'false', value: line[col] ? fmtInput(line[col]) : null,
+      type: 'text', inputmode: 'decimal', class: 'cell num', 'data-col': c.col,
+      'aria-label': c.label || c.head, spellcheck: 'false', value: line[c.key] ? fmtInput(line[c.key]) : null,
     });
     input.addEventListener('focus', () => input.select());
     input.addEventListener('input', () => {
-      line[col] = input.value;
+      line[c.key] = input.value;
       touched();
-      const parsed = parseNumber(input.value, DECIMALS[col]);
+      const parsed = parseNumber(input.value, c.places);
       clearError(input);
       if (parsed.error) setError(input, parsed.error, 'local');
-      scheduleTotals();
+      if (c.change) c.change(line, input.value);
+      if (c.totals) scheduleTotals();
     });
     return input;
   }
 
-  /** "1000.5" as the user would type it: "1000,5". */
-  function fmtInput(value) { return String(value).replace('.', ','); }
+  function selectCell(line, c) {
+    const select = el('select', { class: 'cell', 'data-col': c.col, tabindex: '-1', 'aria-label': c.label || c.head });
+    options(select, c.options());
+    choose(select, line[c.key]);
+    select.addEventListener('change', () => {
+      line[c.key] = select.value;
+      clearError(select);
+      touched();
+      if (c.change) c.change(line, select.value);
+      if (c.totals) scheduleTotals();
+    });
+    return select;
+  }
 
-  function buildRow(line) {
-    const key = ++rowSeq;
-    const tr = el('tr', { 'data-key': key });
-    const pos = el('td', { class: 'c-pos' });
-
-    const article = el('input', {
-      type: 'text', class: 'cell', 'data-col': 'article', role: 'combobox',
+  /** The article cell: search as you type; free text stays as the line's description. */
+  function articleCell(line, c, key) {
+    const input = el('input', {
+      type: 'text', class: 'cell', 'data-col': c.col, role: 'combobox',
       'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': `art-list-${key}`,
       spellcheck: 'false', placeholder: 'Caută articol (denumire, cod, cod de bare)…',
       value: line.description || null,
     });
     const list = el('ul', { id: `art-list-${key}`, class: 'listbox', role: 'listbox', 'aria-label': 'Articole găsite', hidden: true });
     const badge = el('span', { class: 'code-badge', text: line.articleCode || '' });
-    const quantity = numberCell(line, 'quantity', 'Cantitate');
-    const uom = el('select', { class: 'cell', 'data-col': 'uom', tabindex: '-1', 'aria-label': 'Unitate de măsură (Alt+U)' });
-    options(uom, unitOptions);
-    if (!unitOptions.some((u) => u.value === line.uom_code)) options(uom, [{ value: line.uom_code, label: line.uom_code }]);
-    uom.value = line.uom_code;
-    const unitPrice = numberCell(line, 'unit_price', 'Preț unitar fără TVA');
-    const discount = numberCell(line, 'discount', 'Reducere (valoare)');
-    const cat = el('select', { class: 'cell', 'data-col': 'cat', tabindex: '-1', 'aria-label': 'Categorie TVA (Alt+T)' });
-    options(cat, categoryOptions, line.vat_category);
-    const rate = el('td', { class: 'c-rate', 'aria-live': 'off' });
-    const net = el('td', { class: 'c-net' });
-    const del = el('button', { type: 'button', class: 'del', tabindex: '-1', text: '×' });
-
-    tr.append(
-      pos,
-      el('td', { class: 'c-art' }, el('div', { class: 'combo' }, article, badge, list)),
-      el('td', { class: 'c-num' }, quantity),
-      el('td', { class: 'c-uom' }, uom),
-      el('td', { class: 'c-num' }, unitPrice),
-      el('td', { class: 'c-num' }, discount),
-      el('td', { class: 'c-cat' }, cat),
-      rate,
-      net,
-      el('td', { class: 'c-del' }, del),
-    );
-    const errText = el('p', { class: 'err', id: `err-line-${key}` });
-    const errRow = el('tr', { class: 'line-err', hidden: true }, el('td'), el('td', { colspan: '9' }, errText));
-    line.el = {
-      tr, errRow, errText, pos, article, badge, quantity, uom, unit_price: unitPrice, discount,
-      cat, rate, net, del,
-    };
-
-    line.combo = combobox(article, list, {
+    el('div', { class: 'combo' }, input, badge, list);
+    line.el.badge = badge;
+    if (line.links) {
+      // The line continues one of another document: its article stays (its quantity may change).
+      input.readOnly = true;
+      input.title = 'Linia provine din documentul de origine: articolul rămâne, cantitatea se poate micșora.';
+    }
+    line.combo = combobox(input, list, {
       search: async (q) => {
         const res = await api('GET', `/api/articles/?limit=8&q=${encodeURIComponent(q)}`);
         return res.ok ? res.data.items.filter((a) => a.active) : [];
@@ -420,29 +420,56 @@
       choose: (a) => chooseArticle(line, a),
       empty: () => 'Niciun articol găsit: textul rămâne ca denumire liberă (Enter).',
     });
-
-    article.addEventListener('input', () => {
-      line.description = article.value;
-      if (!article.value.trim()) {
+    input.addEventListener('input', () => {
+      line.description = input.value;
+      if (!input.value.trim()) {
         line.article = null;
         line.articleCode = '';
         badge.textContent = '';
       }
-      clearError(article);
+      clearError(input);
       touched();
       scheduleTotals();
     });
-    uom.addEventListener('change', () => { line.uom_code = uom.value; touched(); });
-    cat.addEventListener('change', () => {
-      line.vat_category = cat.value;
-      clearError(cat);
-      touched();
-      scheduleTotals();
-    });
-    del.setAttribute('aria-label', 'Șterge linia');
-    del.addEventListener('click', () => removeLine(line, 'article'));
+    return input;
+  }
+
+  const CELLS = { article: articleCell, number: numberCell, select: selectCell };
+
+  function buildRow(line) {
+    const key = ++rowSeq;
+    const tr = el('tr', { 'data-key': key });
+    const pos = el('td', { class: 'c-pos' });
+    const del = el('button', { type: 'button', class: 'del', tabindex: '-1', text: '×', 'aria-label': 'Șterge linia' });
+    line.el = { tr, pos, del };
+    tr.append(pos);
+    for (const c of COLUMNS) {
+      if (c.cell === 'out') {
+        line.el[c.col] = el('td', { class: c.cls, 'aria-live': 'off' });
+        tr.append(line.el[c.col]);
+        continue;
+      }
+      const cell = CELLS[c.cell](line, c, key);
+      line.el[c.col] = cell;
+      tr.append(el('td', { class: c.cls }, c.cell === 'article' ? cell.parentNode : cell));
+    }
+    tr.append(el('td', { class: 'c-del' }, del));
+    line.el.errText = el('p', { class: 'err', id: `err-line-${key}` });
+    line.el.errRow = el('tr', { class: 'line-err', hidden: true },
+      el('td'), el('td', { colspan: String(COLUMNS.length + 1) }, line.el.errText));
+    del.addEventListener('click', () => removeLine(line, FIRST));
     tr.addEventListener('keydown', (e) => onGridKey(e, line));
     return tr;
+  }
+
+  /** Set a field of the line and its cell, as if typed (an article fills unit and category). */
+  function setField(line, key, value) {
+    const c = COLUMNS.find((x) => x.key === key);
+    const cell = line.el[c.col];
+    line[key] = value;
+    if (c.cell === 'select') choose(cell, value);
+    else cell.value = c.cell === 'number' ? fmtInput(value) : value;
+    clearError(cell);
   }
 
   function chooseArticle(line, a) {
@@ -450,17 +477,13 @@
     line.article = a.id;
     line.articleCode = a.code;
     line.description = a.name;
-    line.uom_code = a.uom;
-    line.vat_category = a.vat_category;
     e.article.value = a.name;
     e.badge.textContent = a.code;
-    if (![...e.uom.options].some((o) => o.value === a.uom)) options(e.uom, [{ value: a.uom, label: a.uom }]);
-    e.uom.value = a.uom;
-    e.cat.value = a.vat_category;
-    for (const col of ['article', 'cat', 'uom']) clearError(e[col]);
+    clearError(e.article);
+    setField(line, 'uom_code', a.uom);
+    setField(line, 'vat_category', a.vat_category);
     if (!line.quantity) {
-      line.quantity = '1';
-      e.quantity.value = '1';
+      setField(line, 'quantity', '1');
       if (document.activeElement === e.quantity) e.quantity.select(); // typing replaces it
     }
     touched();
@@ -492,19 +515,17 @@
     line.el.errRow.remove();
     if (state.lines.length === 1) {
       state.lines = [];
-      addLine().el.article.focus();
+      addLine().el[FIRST].focus();
     } else {
       state.lines.splice(i, 1);
       renumber();
       const next = state.lines[Math.min(i, state.lines.length - 1)];
-      next.el[col in next.el ? col : 'article'].focus();
+      next.el[col in next.el ? col : FIRST].focus();
     }
     touched();
     scheduleTotals();
     status('Linia a fost ștearsă.');
   }
-
-  const isBlank = (line) => !line.article && !line.description.trim();
 
   function focusCell(line, col) {
     const target = line.el[col];
@@ -512,77 +533,81 @@
     if (target.select) target.select();
   }
 
-  /** The cell after `col` on `line`; after the last one, the next line (a new one at the end). */
+  /** The cell Enter/Tab goes to after `col`; after the last one, the next line (a new one at the end). */
   function nextCell(line, col) {
-    const k = MAIN.indexOf(col);
-    if (k >= 0 && k < MAIN.length - 1) {
-      focusCell(line, MAIN[k + 1]);
+    const from = COLUMNS.findIndex((c) => c.col === col);
+    const next = COLUMNS.slice(from + 1).find((c) => c.walk);
+    if (next) {
+      focusCell(line, next.col);
       return;
     }
-    const next = state.lines[state.lines.indexOf(line) + 1] || (state.linked ? null : addLine());
-    if (next) focusCell(next, 'article');
+    const below = state.lines[state.lines.indexOf(line) + 1] || (state.linked ? null : addLine());
+    if (below) focusCell(below, FIRST);
   }
 
   function onGridKey(e, line) {
-    const target = e.target;
-    const col = target.dataset.col;
+    const col = e.target.dataset.col;
     if (!col) return;
     if ((e.ctrlKey && e.key === 'Delete') || (e.altKey && e.key === 'Backspace')) {
       e.preventDefault();
-      if (!state.linked) removeLine(line, MAIN.includes(col) ? col : 'article');
+      if (!state.linked) removeLine(line, COLUMN[col].walk ? col : FIRST);
       return;
     }
-    if (e.altKey && !e.ctrlKey && (e.code === 'KeyU' || e.code === 'KeyT')) {
+    const hot = e.altKey && !e.ctrlKey && COLUMNS.find((c) => c.hotkey && e.code === `Key${c.hotkey}`);
+    if (hot) {
       e.preventDefault();
-      line.el[e.code === 'KeyU' ? 'uom' : 'cat'].focus();
+      line.el[hot.col].focus();
       return;
     }
     if (e.ctrlKey || e.metaKey || e.altKey) return; // Ctrl+S, Ctrl+Enter: the page's
 
-    if (col === 'article') {
-      if (line.combo.key(e)) {
-        e.preventDefault();
-        return;
-      }
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-        moveVertically(e, line, col);
-        return;
-      }
-      const tab = e.key === 'Tab' && !e.shiftKey;
-      if (e.key === 'Enter' || (tab && (line.combo.open || line.combo.waiting))) {
-        e.preventDefault();
-        if (line.combo.waiting) {
-          // Typed fast (or scanned): move on at once, so the next keys land in the quantity;
-          // the article follows as soon as the search answers.
-          focusCell(line, 'quantity');
-          line.settling = line.combo.settle().finally(() => { line.settling = null; });
-          return;
-        }
-        if (line.combo.takeActive()) return; // chooseArticle moved the focus
-        line.combo.close();
-        if (isBlank(line)) {
-          if (e.key === 'Enter') status('Linie goală: scrieți un articol sau o denumire (Ctrl+Enter emite factura).');
-          return;
-        }
-        focusCell(line, 'quantity');
-      }
+    const cell = COLUMN[col].cell;
+    if (cell === 'article') {
+      articleKey(e, line, col);
       return;
     }
-    if (col === 'uom' || col === 'cat') {
+    if (cell === 'select') {
       if (e.key === 'Enter' || e.key === 'Escape') {
         e.preventDefault();
-        if (col === 'uom') focusCell(line, 'unit_price');
-        else nextCell(line, 'discount');
+        nextCell(line, col);
       }
       return;
     }
-    // number cells
-    if (e.key === 'Enter') {
+    if (e.key === 'Enter') { // number cells
       e.preventDefault();
       nextCell(line, col);
       return;
     }
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') moveVertically(e, line, col);
+  }
+
+  function articleKey(e, line, col) {
+    if (line.combo.key(e)) {
+      e.preventDefault();
+      return;
+    }
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      moveVertically(e, line, col);
+      return;
+    }
+    const tab = e.key === 'Tab' && !e.shiftKey;
+    if (e.key === 'Enter' || (tab && (line.combo.open || line.combo.waiting))) {
+      e.preventDefault();
+      if (line.combo.waiting) {
+        // Typed fast (or scanned): move on at once, so the next keys land in the next cell;
+        // the article follows as soon as the search answers.
+        nextCell(line, col);
+        line.settling = line.combo.settle().finally(() => { line.settling = null; });
+        return;
+      }
+      if (line.combo.takeActive()) return; // chooseArticle moved the focus
+      line.combo.close();
+      if (isBlank(line)) {
+        if (e.key === 'Enter') status(`Linie goală: scrieți un articol sau o denumire (Ctrl+Enter emite ${doc.the}).`);
+        return;
+      }
+      nextCell(line, col);
+    }
   }
 
   /** ↑/↓ outside a list: the same column on the line above or below. */
@@ -592,31 +617,6 @@
       e.preventDefault();
       focusCell(state.lines[i], col);
     }
-  }
-
-  /**
-   * The lines to send (blank ones left out) and, by sent index, the grid line. Empty numbers
-   * are null for the totals (zero while typing); a saved line says 0 (a zero quantity is
-   * then refused next to its cell).
-   */
-  function linesPayload(forSave = false) {
-    const sent = [];
-    const lines = [];
-    for (const line of state.lines) {
-      if (isBlank(line)) continue;
-      sent.push(line);
-      const num = (col) => parseNumber(line[col], DECIMALS[col]).value ?? (forSave ? '0' : null);
-      lines.push({
-        article: line.article,
-        description: line.description.trim(),
-        uom_code: line.uom_code,
-        vat_category: line.vat_category,
-        quantity: num('quantity'),
-        unit_price: num('unit_price'),
-        discount: num('discount'),
-      });
-    }
-    return { lines, sent };
   }
 
   // ------------------------------------------------------------------ live totals
@@ -631,12 +631,13 @@
     totalsTimer = setTimeout(runTotals, TOTALS_DELAY);
   }
 
-  function headerValue(id) { return $(id).value.trim(); }
+  /** A header field's text ('' when this kind has no such field). */
+  function fieldText(id) { return $(id) ? $(id).value.trim() : ''; }
 
   /** A rate chosen by hand on the draft (through the API) still holds for its currency. */
   function draftRate() {
     const h = data.draft ? data.draft.header : null;
-    return h && h.fx_rate && h.currency === headerValue('currency') ? h.fx_rate : null;
+    return h && h.fx_rate && h.currency === fieldText('currency') ? h.fx_rate : null;
   }
 
   async function runTotals() {
@@ -644,10 +645,10 @@
     const { lines, sent } = linesPayload();
     const payload = {
       lines,
-      issue_date: headerValue('issue_date') || null,
-      delivery_date: headerValue('delivery_date') || null,
-      currency: headerValue('currency') || 'RON',
-      discount_percent: parseNumber(headerValue('discount_percent')).value,
+      issue_date: fieldText('issue_date') || null,
+      delivery_date: fieldText('delivery_date') || null,
+      currency: fieldText('currency') || 'RON',
+      discount_percent: parseNumber(fieldText('discount_percent')).value,
       fx_rate: draftRate(),
     };
     if (totalsAbort) totalsAbort.abort();
@@ -697,15 +698,19 @@
     $('total-payable').textContent = `${fmt(t.payable)} ${t.currency}`;
     $('bar-payable').textContent = fmt(t.payable);
     $('bar-currency').textContent = t.currency;
-    const foreign = t.currency !== 'RON';
+    // The BNR rate and the VAT in lei: what an invoice states; other documents keep neither.
+    const foreign = doc.fx && t.currency !== 'RON';
     $('row-vat-ron').hidden = !(foreign && t.fx_rate);
     $('total-vat-ron').textContent = foreign && t.fx_rate ? `${fmt(t.vat_total_ron)} RON` : '';
-    const fx = $('fx-info');
-    fx.classList.toggle('warn', Boolean(t.fx_message));
-    if (!foreign) fx.textContent = '';
-    else if (t.fx_message) fx.textContent = t.fx_message;
-    else fx.textContent = `Curs BNR ${fmt(t.fx_rate, 4)}${t.fx_date ? ` din ${roDate(t.fx_date)}` : ''}`;
-    $('hint-delivery').textContent = `Cotele TVA în vigoare la ${roDate(t.tax_date)}.`;
+    const fx = $('hint-currency');
+    if (fx) {
+      fx.classList.toggle('warn', Boolean(foreign && t.fx_message));
+      if (!foreign) fx.textContent = '';
+      else if (t.fx_message) fx.textContent = t.fx_message;
+      else fx.textContent = `Curs BNR ${fmt(t.fx_rate, 4)}${t.fx_date ? ` din ${roDate(t.fx_date)}` : ''}`;
+    }
+    const day = $('hint-delivery_date');
+    if (day) day.textContent = `Cotele TVA în vigoare la ${roDate(t.tax_date)}.`;
     summary.classList.remove('stale');
   }
 
@@ -718,6 +723,12 @@
     partnerInput.value = p ? p.name : '';
     const bits = p ? [p.cui ? `CUI ${p.cui}` : '', p.city || ''].filter(Boolean) : [];
     $('partner-info').textContent = bits.join(' · ');
+  }
+
+  /** A saved document's partner: /api/documents changes the header and lines, not the client. */
+  function fixPartner() {
+    partnerInput.readOnly = true;
+    partnerInput.title = 'Clientul nu se mai schimbă după salvarea ciornei; pentru alt client faceți o ciornă nouă.';
   }
 
   const partnerCombo = combobox(partnerInput, $('partner-list'), {
@@ -744,7 +755,7 @@
     }
     if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
-      const grid = () => focusCell(state.lines.find(isBlank) || state.lines[0], 'article');
+      const grid = () => focusCell(state.lines.find(isBlank) || state.lines[0], FIRST);
       const refuse = () => setError(partnerInput, 'Alegeți clientul din listă (scrieți o parte din denumire, CUI sau CNP).', 'local-partner');
       if (partnerCombo.waiting) {
         const before = state.partner;
@@ -770,19 +781,18 @@
     }
   });
 
-  const headerFields = ['issue_date', 'delivery_date', 'due_date', 'currency', 'vat_regime', 'discount_percent', 'notes'];
-  const totalsFields = new Set(['issue_date', 'delivery_date', 'currency', 'discount_percent']);
+  // The header fields this kind has (controllers/editor/kinds.py), in the page's order.
+  const headerInputs = [...document.querySelectorAll('#editor [data-header]')];
 
-  for (const id of headerFields) {
-    const input = $(id);
+  headerInputs.forEach((input, i) => {
     const changed = () => {
       clearError(input);
-      if (id === 'discount_percent') {
-        const parsed = parseNumber(input.value, DECIMALS.discount_percent);
+      if (input.dataset.kind === 'decimal') {
+        const parsed = parseNumber(input.value, HEADER_PLACES);
         if (parsed.error) setError(input, parsed.error, 'local');
       }
       touched();
-      if (totalsFields.has(id)) scheduleTotals();
+      if ('totals' in input.dataset) scheduleTotals();
     };
     input.addEventListener('input', changed);
     input.addEventListener('change', changed);
@@ -790,24 +800,44 @@
       input.addEventListener('keydown', (e) => {
         if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.altKey) return;
         e.preventDefault();
-        const next = headerFields[headerFields.indexOf(id) + 1];
-        if (next) $(next).focus();
+        if (headerInputs[i + 1]) headerInputs[i + 1].focus();
       });
+    }
+  });
+
+  /** What the API gets for a header field (undefined: not sent, the server decides). */
+  function headerValue(input) {
+    const value = input.value;
+    switch (input.dataset.kind) {
+      case 'date': return value || null;
+      case 'decimal': return parseNumber(value.trim()).value || '0';
+      case 'select':
+        if (input.dataset.options === 'work_points') return value ? Number(value) : null;
+        return value || undefined;
+      case 'text': return value.trim();
+      default: return value; // a textarea, as typed
     }
   }
 
   function headerPayload() {
-    const header = {
-      issue_date: headerValue('issue_date') || null,
-      delivery_date: headerValue('delivery_date') || null,
-      due_date: headerValue('due_date') || null,
-      currency: headerValue('currency') || 'RON',
-      notes: $('notes').value,
-      discount_percent: parseNumber(headerValue('discount_percent')).value || '0',
-    };
-    const regime = headerValue('vat_regime');
-    if (regime) header.vat_regime = regime;
+    const header = {};
+    for (const input of headerInputs) {
+      const value = headerValue(input);
+      if (value !== undefined) header[input.id] = value;
+    }
     return header;
+  }
+
+  /** Fill a header select from the reference lists; its blank option when it has one. */
+  function fillSelect(select, value) {
+    const rows = (data[select.dataset.options] || [])
+      .map((x) => (typeof x === 'object' ? x : { value: x, label: x }));
+    const blank = select.dataset.empty;
+    if (blank !== undefined && !(data.draft && 'emptyOnce' in select.dataset)) {
+      options(select, [{ value: '', label: blank }]);
+    }
+    options(select, rows);
+    choose(select, value ?? '', value && select.dataset.options === 'work_points' ? `nr. ${value}` : value);
   }
 
   // ------------------------------------------------------------------ save, issue
@@ -833,23 +863,25 @@
       return false;
     }
     if (!state.partner) {
-      setError(partnerInput, 'Alegeți clientul facturii.', 'save');
+      setError(partnerInput, `Alegeți clientul ${doc.of}.`, 'save');
       partnerInput.focus();
       return false;
     }
     const { lines, sent } = linesPayload(true);
     if (!lines.length) {
       $('err-lines').textContent = 'Adăugați cel puțin o linie.';
-      focusCell(state.lines[0], 'article');
+      focusCell(state.lines[0], FIRST);
       return false;
     }
-    const payload = { partner: state.partner.id, header: headerPayload() };
+    const payload = { header: headerPayload() };
     if (!state.linked) payload.lines = lines;
+    if (!state.id || !doc.partner_fixed) payload.partner = state.partner.id;
+    if (!state.id && doc.doc_type) payload.doc_type = doc.doc_type;
     setBusy(true);
     status('Se salvează ciorna…');
     const res = state.id
-      ? await api('PATCH', `/api/invoices/${state.id}`, payload)
-      : await api('POST', '/api/invoices/', payload);
+      ? await api('PATCH', `${doc.api}/${state.id}`, payload)
+      : await api('POST', `${doc.api}/`, payload);
     setBusy(false);
     if (!res.ok) {
       status('');
@@ -857,20 +889,24 @@
       if (target) target.focus();
       return false;
     }
-    const invoice = res.data;
+    const saved = res.data;
     if (!state.id) {
-      state.id = invoice.id;
-      history.replaceState(null, '', `/editor/invoices/${invoice.id}`);
+      state.id = saved.id;
+      history.replaceState(null, '', `${doc.page}/${saved.id}`);
     }
-    $('doc-title').textContent = `Factură – ciorna nr. ${invoice.id}`;
-    document.title = `Ciorna ${invoice.id} · Catastif`;
-    const regime = $('vat_regime');
-    regime.value = invoice.vat_regime;
-    const automatic = regime.querySelector('option[value=""]');
-    if (automatic) automatic.remove();
+    $('doc-title').textContent = `${doc.noun} – ciorna nr. ${saved.id}`;
+    document.title = `Ciorna ${saved.id} · Catastif`;
+    // A field left to the server (the invoice's VAT regime) shows what it chose.
+    for (const input of headerInputs) {
+      if (!('emptyOnce' in input.dataset) || saved[input.id] == null) continue;
+      input.value = saved[input.id];
+      const blank = input.querySelector('option[value=""]');
+      if (blank) blank.remove();
+    }
+    if (doc.partner_fixed) fixPartner();
     state.dirty = false;
     const time = new Date().toLocaleTimeString('ro-RO', { hour: '2-digit', minute: '2-digit' });
-    status(`Ciorna nr. ${invoice.id} a fost salvată la ${time}.`);
+    status(`Ciorna nr. ${saved.id} a fost salvată la ${time}.`);
     return true;
   }
 
@@ -878,18 +914,19 @@
     if (state.busy) return;
     if (!(await save())) return;
     setBusy(true);
-    status('Se emite factura…');
-    const res = await api('POST', `/api/invoices/${state.id}/issue`);
+    status(`Se emite ${doc.the}…`);
+    const res = await api('POST', `${doc.api}/${state.id}/issue`);
     if (!res.ok) {
       setBusy(false);
       status('');
       showRefusal(res.error, null, 'save');
-      showAlert(`Factura nu a fost emisă: ${res.error.message}${res.error.code ? ` (${res.error.code})` : ''}`);
+      showAlert(`${capitalize(doc.the)} nu a fost ${doc.issued}: ${describe(res.error)}`);
       return;
     }
     state.dirty = false;
-    status(`Factura ${res.data.full_number} a fost emisă.`);
-    window.location.assign(`/editor/invoices/${state.id}?emisa=1`);
+    status(`${capitalize(doc.the)} ${res.data.full_number} a fost ${doc.issued}.`);
+    const flag = doc.key === 'invoice' ? 'emisa' : 'emis';
+    window.location.assign(`${doc.page}/${state.id}?${flag}=1`);
   }
 
   document.addEventListener('keydown', (e) => {
@@ -906,7 +943,7 @@
   $('issue').addEventListener('click', () => issue());
   $('add-line').addEventListener('click', () => {
     const blank = state.lines.find(isBlank);
-    focusCell(blank || addLine(), 'article');
+    focusCell(blank || addLine(), FIRST);
   });
   $('editor').addEventListener('submit', (e) => e.preventDefault());
   window.addEventListener('beforeunload', (e) => {
@@ -915,12 +952,15 @@
 
   // ------------------------------------------------------------------ start
 
-  /** Lines that come from another document: shown, not rewritten (see the controller). */
+  /** An invoice's lines taken from another document: shown, not rewritten (see the controller). */
   function lockLines() {
     state.linked = true;
     for (const line of state.lines) {
-      for (const col of ['article', 'quantity', 'unit_price', 'discount']) line.el[col].readOnly = true;
-      for (const col of ['uom', 'cat', 'del']) line.el[col].disabled = true;
+      for (const c of INPUTS) {
+        if (c.cell === 'select') line.el[c.col].disabled = true;
+        else line.el[c.col].readOnly = true;
+      }
+      line.el.del.disabled = true;
     }
     $('add-line').hidden = true;
     $('lines-note').textContent = 'Liniile acestei ciorne provin din alt document (comandă, aviz, '
@@ -928,31 +968,27 @@
   }
 
   function start() {
-    const currencies = [...data.currencies];
-    if (data.draft && !currencies.includes(data.draft.header.currency)) currencies.push(data.draft.header.currency);
-    options($('currency'), currencies.map((c) => ({ value: c, label: c })), 'RON');
-    const regime = $('vat_regime');
+    buildHead();
     const draft = data.draft;
-    if (!draft) regime.append(el('option', { value: '', text: 'după firmă (implicit)' }));
-    options(regime, data.regimes);
+    const h = draft ? draft.header : { currency: 'RON', issue_date: data.today };
+    for (const input of headerInputs) {
+      const value = h[input.id];
+      if (input.tagName === 'SELECT') fillSelect(input, value);
+      else if (input.dataset.kind === 'decimal') {
+        if (value && Number(value) !== 0) input.value = fmtInput(value);
+      } else if (value !== undefined && value !== null) input.value = value;
+    }
     if (draft) {
       state.id = draft.id;
       showPartner(draft.partner);
-      const h = draft.header;
-      for (const id of ['issue_date', 'delivery_date', 'due_date', 'currency', 'vat_regime', 'notes']) {
-        if (h[id] !== undefined && h[id] !== null) $(id).value = h[id];
-      }
-      if (h.discount_percent && Number(h.discount_percent) !== 0) $('discount_percent').value = fmtInput(h.discount_percent);
+      if (doc.partner_fixed) fixPartner();
       for (const line of draft.lines) addLine(line);
       if (draft.linked) lockLines();
-    } else {
-      regime.value = '';
-      $('issue_date').value = data.today;
     }
     const last = state.lines[state.lines.length - 1];
     if (!state.linked && (!last || !isBlank(last))) addLine();
     state.dirty = false;
-    if (state.partner) focusCell(state.lines.find(isBlank) || state.lines[0], 'article');
+    if (state.partner) focusCell(state.lines.find(isBlank) || state.lines[0], FIRST);
     else partnerInput.focus();
     if (draft) runTotals();
   }

@@ -1,6 +1,7 @@
-"""The invoice editor's server side: the live-totals endpoint (VAT rate by delivery date, the
-same figures the issued invoice gets, refusals pointed at the line's cell) and the pages
-(session required, drafts editable, issued invoices read-only)."""
+"""The document editor's server side: the live-totals endpoint (VAT rate by delivery date, the
+same figures the issued invoice or document gets, refusals pointed at the line's cell) and the
+pages of invoices, offers, proformas, orders and avize (session required, drafts editable,
+issued documents read-only with their PDF and conversions, unknown ones refused in Romanian)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from domain.org.fx import rates_import_document
 from domain.org.permissions import SYSTEM
 from domain.sales.invoices import invoice_draft_create
 from domain.sales.queries import default_company_id
+from tables.choices import DocType
+from tables.org import WorkPoint
 from tests.factories import make_article, make_client, make_company, make_series
 from tests.shared_data import shared_path
 
@@ -229,7 +232,8 @@ async def test_pages_new_draft_and_issued(login, ids):
     assert loaded["header"]["notes"] == "<b>livrare</b> la sediu"
     assert loaded["lines"] == [
         {"article": ids["coffee"], "articleCode": "CAF", "description": "Cafea", "uom_code": "H87",
-         "vat_category": "S-REDUSA-5", "quantity": "3", "unit_price": "45.5", "discount": "6.5"}
+         "vat_category": "S-REDUSA-5", "quantity": "3", "unit_price": "45.5", "discount": "6.5",
+         "links": {}}
     ]  # fmt: skip
 
     issued = (await sales.post(f"/api/invoices/{draft['id']}/issue")).json()
@@ -254,3 +258,186 @@ async def test_pages_new_draft_and_issued(login, ids):
 
     missing = await sales.get("/editor/invoices/999999")
     assert (missing.status_code, missing.json()["code"]) == (404, "INVOICE_NOT_FOUND")
+    page = await sales.get("/editor/invoices/999999", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert "Factura nr. 999999 nu există." in page.text  # a page for a browser, in Romanian
+    too_big = await sales.get("/editor/invoices/99999999999")
+    assert too_big.status_code == 400  # refused at the path, never a database overflow
+
+
+# ---------------------------------------------------------------------- other documents
+
+
+@pytest.fixture
+async def docs(ids: dict[str, int]) -> dict[str, int]:
+    company = await default_company_id()
+    for doc_type in DocType:
+        if doc_type is not DocType.invoice:
+            await make_series(company, prefix=PREFIX[doc_type], doc_type=doc_type)
+    point = WorkPoint(company=company, code="CJ", name="Depozit Cluj")
+    await point.save()
+    return {**ids, "point": point.id}
+
+
+PREFIX = {DocType.offer: "OF", DocType.proforma: "PF", DocType.order: "CMD",
+          DocType.delivery_note: "AVZ", DocType.warranty: "CG"}  # fmt: skip
+
+
+async def test_document_pages_need_the_session(anon):
+    for url in ("/editor/documents/", "/editor/documents/order/new", "/editor/documents/1"):
+        page = await anon.get(url, follow_redirects=False)
+        assert (page.status_code, page.headers["location"]) == (303, "/admin/"), url
+
+
+async def test_chooser_and_new_pages_per_type(login, docs):
+    sales = await login("sales")
+    chooser = await sales.get("/editor/documents/")
+    assert chooser.status_code == 200
+    for href, label in [
+        ("/editor/invoices/new", "Factură nouă"), ("/editor/documents/offer/new", "Ofertă nouă"),
+        ("/editor/documents/proforma/new", "Proformă nouă"),
+        ("/editor/documents/order/new", "Comandă nouă"),
+        ("/editor/documents/delivery_note/new", "Aviz nou"),
+    ]:  # fmt: skip
+        assert re.search(rf'href="{href}"[^>]*>.*?{label}</a>', chooser.text), label
+
+    fields = {}
+    for doc_type in ("offer", "proforma", "order", "delivery_note"):
+        page = await sales.get(f"/editor/documents/{doc_type}/new")
+        assert page.status_code == 200, doc_type
+        assert "default-src 'self'" in page.headers["content-security-policy"]
+        data = embedded(page.text)
+        assert data["draft"] is None
+        assert (data["doc"]["doc_type"], data["doc"]["api"]) == (doc_type, "/api/documents")
+        assert data["work_points"] == [{"value": docs["point"], "label": "Depozit Cluj"}]
+        fields[doc_type] = set(re.findall(r'id="([a-z_]+)"[^>]*data-header', page.text))
+    common = {"issue_date", "delivery_date", "currency", "work_point", "notes"}
+    assert fields["order"] == common
+    assert fields["offer"] == fields["proforma"] == common | {"valid_until"}
+    assert fields["delivery_note"] == common | {"delegate", "vehicle"}
+    order = await sales.get("/editor/documents/order/new")
+    assert "Comandă nouă" in order.text
+    assert "Emite comanda" in order.text
+    assert "Emite avizul" in (await sales.get("/editor/documents/delivery_note/new")).text
+
+    invoice = await sales.get("/editor/documents/invoice/new", follow_redirects=False)
+    assert (invoice.status_code, invoice.headers["location"]) == (303, "/editor/invoices/new")
+    for unknown in ("warranty", "factura", "1"):
+        refused = await sales.get(f"/editor/documents/{unknown}/new")
+        assert (refused.status_code, refused.json()["code"]) == (404, "DOCUMENT_TYPE_UNKNOWN")
+        assert f"nu cunoaște tipul de document «{unknown}»" in refused.json()["message"]
+    page = await sales.get("/editor/documents/nimic/new", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Editorul nu cunoaște tipul de document «nimic»" in page.text
+
+    missing = await sales.get("/editor/documents/999999")
+    assert (missing.status_code, missing.json()["code"]) == (404, "DOCUMENT_NOT_FOUND")
+    assert missing.json()["message"] == "Documentul nr. 999999 nu există."
+
+
+async def test_aviz_draft_opens_in_the_editor(login, docs):
+    sales = await login("sales")
+    body = {
+        "doc_type": "delivery_note", "partner": docs["client"],
+        "header": {"delegate": "Ion Pop, CI CJ 123456", "vehicle": "CJ-01-ABC",
+                   "work_point": docs["point"], "delivery_date": "2025-07-31"},
+        "lines": [{"article": docs["laptop"], "quantity": "2", "unit_price": "1000"}],
+    }  # fmt: skip
+    draft = (await sales.post("/api/documents/", json=body)).json()
+    page = await sales.get(f"/editor/documents/{draft['id']}")
+    assert page.status_code == 200
+    assert "Aviz – ciorna nr." in page.text
+    loaded = embedded(page.text)["draft"]
+    assert loaded["partner"]["name"] == "Alfa Distribuție SRL"
+    assert loaded["header"] == {
+        "issue_date": "", "delivery_date": "2025-07-31", "valid_until": "", "currency": "RON",
+        "notes": "", "delegate": "Ion Pop, CI CJ 123456", "vehicle": "CJ-01-ABC",
+        "work_point": str(docs["point"]),
+    }  # fmt: skip
+    assert loaded["lines"] == [
+        {"article": docs["laptop"], "articleCode": "LAP", "description": "Laptop",
+         "uom_code": "H87", "vat_category": "S-STANDARD", "quantity": "2",
+         "unit_price": "1000", "discount": "", "links": {}}
+    ]  # fmt: skip
+
+
+async def test_issued_order_is_read_only_and_offers_its_conversions(login, docs):
+    sales = await login("sales")
+    order_lines = lines(docs)
+    header = {"issue_date": "2025-08-04", "delivery_date": "2025-08-04"}
+    live = (await sales.post(TOTALS, json={"lines": order_lines, **header})).json()
+    order = (await sales.post("/api/documents/", json={
+        "doc_type": "order", "partner": docs["client"], "header": header, "lines": order_lines,
+    })).json()  # fmt: skip
+    issued = (await sales.post(f"/api/documents/{order['id']}/issue")).json()
+    assert issued["full_number"] == "CMD-00001"
+    # The live totals are the ones the issue stores.
+    for key, stored in (("tax_exclusive", "tax_exclusive"), ("vat_total", "vat_total"),
+                        ("payable", "tax_inclusive")):  # fmt: skip
+        assert Decimal(live[key]) == Decimal(issued[stored]), key
+
+    view = await sales.get(f"/editor/documents/{order['id']}?emis=1")
+    assert view.status_code == 200
+    assert 'id="editor-data"' not in view.text  # read-only: no editor
+    assert "Comanda <strong>CMD-00001</strong> a fost emisă." in view.text
+    assert '<span class="badge issued" id="document-status">Emisă</span>' in view.text
+    assert f'href="/api/documents/{order["id"]}/pdf"' in view.text
+    assert converts(view.text) == ["invoice", "delivery_note"]
+    shown = dict(
+        re.findall(r'<tr data-rate="([\d.]+)">.*?<td class="base">([^<]+)</td>', view.text)
+    )
+    assert shown == {"21.00": "2.000,00", "11.00": "136,50"}
+    assert "2.571,52 RON" in view.text  # 2000 + 420 + 136.50 + 15.02
+
+    # The whole order delivered: only the invoice is left to make.
+    aviz = (await sales.post(f"/api/documents/{order['id']}/convert",
+                             json={"target": "delivery_note"})).json()  # fmt: skip
+    reopened = embedded((await sales.get(f"/editor/documents/{aviz['id']}")).text)["draft"]
+    sources = [x["id"] for x in issued["lines"]]
+    assert [x["links"] for x in reopened["lines"]] == [{"source_line": i} for i in sources]
+    # The page sends the links back with the lines: the aviz still delivers the order.
+    resent = [{**order_lines[i], "quantity": x["quantity"], **x["links"]}
+              for i, x in enumerate(reopened["lines"])]  # fmt: skip
+    saved = await sales.patch(f"/api/documents/{aviz['id']}", json={"lines": resent})
+    assert saved.status_code == 200, saved.text
+    assert (await sales.post(f"/api/documents/{aviz['id']}/issue")).status_code == 200
+    view = await sales.get(f"/editor/documents/{order['id']}")
+    assert converts(view.text) == ["invoice"]
+    left = re.findall(r'data-left="left_to_deliver">([^<]+)<', view.text)
+    assert left == ["0", "0"]
+
+    aviz_view = await sales.get(f"/editor/documents/{aviz['id']}")
+    assert converts(aviz_view.text) == ["invoice"]
+    cancelled = await sales.post(f"/api/documents/{aviz['id']}/cancel", json={"reason": "greșit"})
+    assert cancelled.status_code == 200, cancelled.text
+    aviz_view = await sales.get(f"/editor/documents/{aviz['id']}")
+    assert ">Anulat<" in aviz_view.text
+    assert "Aviz anulat: greșit." in aviz_view.text
+    assert converts(aviz_view.text) == []
+    assert f'href="/api/documents/{aviz["id"]}/pdf"' in aviz_view.text
+
+
+def converts(html: str) -> list[str]:
+    return re.findall(r'data-convert="(\w+)"', html)
+
+
+async def test_a_warranty_certificate_opens_read_only(login, docs):
+    """Made from an issued invoice, with serial numbers the grid has no column for."""
+    sales = await login("sales")
+    phone = await make_article("TEL", name="Telefon", warranty_months=24)
+    body = {"partner": docs["client"],
+            "lines": [{"article": phone, "quantity": "1", "unit_price": "2000"}]}  # fmt: skip
+    invoice = (await sales.post("/api/invoices/", json=body)).json()
+    issued = (await sales.post(f"/api/invoices/{invoice['id']}/issue")).json()
+    serials = {str(issued["lines"][0]["id"]): "SN-0001"}
+    url = f"/api/invoices/{invoice['id']}/warranty"
+    warranty = await sales.post(url, json={"serials": serials})
+    assert warranty.status_code == 201, warranty.text
+    page = await sales.get(f"/editor/documents/{warranty.json()['id']}")
+    assert page.status_code == 200
+    assert 'id="editor-data"' not in page.text
+    assert "SN-0001" in page.text
+    assert "24 luni" in page.text
+    assert "se completează și se emite din administrare" in page.text
+    assert "pdf-link" not in page.text  # a draft has no PDF yet
