@@ -101,7 +101,14 @@ async def price_list_prepare(
             field="currency",
         )
     if out["base_list"] is not None:
-        await _check_base(int(out["base_list"]), out["currency"], list_id)
+        base = int(out["base_list"])
+        # A derived list shows its base's prices moved by a percent: only from a list the
+        # user may see, or it would be a window on prices they may not read.
+        if not reaches((await levels_for(by, [base])).get(base), PriceAccess.see):
+            raise ValidationFailed(
+                "PRICE_LIST_BASE_INVALID", "Lista de bază nu există.", field="base_list"
+            )
+        await _check_base(base, out["currency"], list_id)
     duplicate = PriceList.select(PriceList.id, PriceList.name).where(
         (PriceList.company == out["company"]) & (PriceList.code == out["code"])
     )

@@ -361,3 +361,15 @@ async def test_csv_import_is_all_or_nothing_and_exports_back(world):
     excel = await prices_export(list_id=base, by=SYSTEM, on=D, excel=True)
     assert excel.startswith("\ufeffcod_articol;")
     assert "1234,50" in excel
+
+
+async def test_a_derived_list_needs_a_base_one_may_see(world):
+    secret = await new_list("VIP")
+    await access_replace(list_id=secret, rows=[{"role": "admin", "level": "edit"}], by=SYSTEM)
+    carmen = await staff("accountant", "carmen")
+    with pytest.raises(ValidationFailed) as err:
+        await price_list_create(
+            values={"code": "D", "name": "Derivată", "base_list": secret, "base_percent": 5},
+            by=carmen,
+        )
+    assert err.value.code == "PRICE_LIST_BASE_INVALID"
