@@ -139,7 +139,7 @@ class DocumentEditorController(Controller):
         require(request.user, Area.sales, Action.read)
         if doc_type == DocType.invoice:
             return Redirect("/editor/invoices/new", status_code=303)
-        return editor_page(request, _kind(doc_type), await reference(), None)
+        return await editor_page(request, _kind(doc_type), await reference(), None)
 
     @get("/{document_id:int}")
     async def open_document(self, request: Request, document_id: RowId) -> Template:
@@ -149,7 +149,8 @@ class DocumentEditorController(Controller):
         ref = await reference()
         categories = {c["id"]: c["code"] for c in ref["categories"]}
         if document["status"] == DocStatus.draft and doc_type in EDITABLE:
-            return editor_page(request, kind, ref, await _draft_for_page(document, categories))
+            draft = await _draft_for_page(document, categories)
+            return await editor_page(request, kind, ref, draft)
         return Template(
             template_name="editor/document_view.html",
             context=await self._view(request, document, kind, ref),

@@ -82,7 +82,7 @@ class EditorController(Controller):
     @get("/invoices/new", **PAGE)
     async def new_invoice(self, request: Request) -> Template:
         require(request.user, Area.sales, Action.read)
-        return editor_page(request, INVOICE, await reference(), None)
+        return await editor_page(request, INVOICE, await reference(), None)
 
     @get("/invoices/{invoice_id:int}", **PAGE)
     async def open_invoice(self, request: Request, invoice_id: RowId) -> Template:
@@ -92,7 +92,7 @@ class EditorController(Controller):
         categories = {c["id"]: c["code"] for c in ref["categories"]}
         if invoice["status"] == DocStatus.draft:
             draft = await _draft_for_page(invoice, partner, categories)
-            return editor_page(request, INVOICE, ref, draft)
+            return await editor_page(request, INVOICE, ref, draft)
         symbols = {u["code"]: u["symbol"] for u in ref["units"]}
         customer = invoice["customer_snapshot"] or {}
         return Template(

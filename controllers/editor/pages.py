@@ -4,6 +4,7 @@ Romanian number formats, and answering a browser with a page rather than JSON.""
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -19,12 +20,15 @@ from controllers.errors import domain_error
 from domain.core.clock import today
 from domain.core.errors import DomainError
 from domain.core.money import to_decimal
-from domain.org.permissions import Actor
+from domain.org.permissions import Action, Actor, Area, allowed
+from domain.pricing.queries import price_lists_for
+from domain.pricing.resolver import levels_for
 from domain.sales.rules import REGIME_RO
 from tables.catalog import Article, UnitOfMeasure, VatCategory
-from tables.choices import VatRegime
+from tables.choices import PriceAccess, VatRegime
 from tables.org import Currency, WorkPoint
 from tables.partners import Partner
+from tables.pricing import PriceList
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static" / "editor"
 LOGIN_URL = "/admin/"
@@ -127,6 +131,8 @@ def page_line(
         "quantity": plain(line["quantity"]),
         "unit_price": plain(line["unit_price"]),
         "discount": plain(line["discount"]) if line["discount"] else "",
+        "price_list": line.get("price_list"),  # the list that priced it (None: typed)
+        "priceListName": "",  # filled by editor_page, with the lists the user may see
         "links": {k: line[k] for k in links if line.get(k)},
     }
 
@@ -143,10 +149,17 @@ def user_name(actor: Any) -> str:
     return actor.name if isinstance(actor, Actor) else ""
 
 
-def editor_page(
+async def editor_page(
     request: Request, kind: Kind, ref: dict[str, Any], draft: dict[str, Any] | None
 ) -> Template:
-    """The editor (a new document when `draft` is None)."""
+    """The editor (a new document when `draft` is None), with the price lists its «Listă»
+    column offers on the document's day and the names of the lists its lines came from."""
+    day = price_day(draft)
+    usable = await usable_price_lists(request.user, day)
+    if draft:
+        names = await price_list_names(draft["lines"], request.user, usable)
+        for line in draft["lines"]:
+            line["priceListName"] = names.get(line["price_list"], "")
     return Template(
         template_name="editor/edit.html",
         context={
@@ -154,9 +167,62 @@ def editor_page(
             "user": user_name(request.user),
             "kind": kind,
             "draft": draft,
-            "data": {**ref, "doc": kind.page_data(), "draft": draft},
+            "data": {
+                **ref,
+                "doc": kind.page_data(),
+                "draft": draft,
+                "price_day": day.isoformat(),
+                "price_lists": usable,
+            },
         },
     )
+
+
+# ------------------------------------------------------------------------------ price lists
+
+
+def price_day(draft: Mapping[str, Any] | None) -> date:
+    """The day a document's lines are priced on: delivery date, else issue date, else today
+    (as domain/sales/lines.price_context and the page's script decide it)."""
+    header = (draft or {}).get("header", {})
+    for key in ("delivery_date", "issue_date"):
+        if header.get(key):
+            return date.fromisoformat(header[key])
+    return today()
+
+
+def _name_key(name: str) -> str:
+    """Case and diacritics ignored (Ă with A), as the API sorts the lists."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+async def usable_price_lists(actor: Any, day: date) -> list[dict[str, Any]]:
+    """The lists the user may price a line with on `day` (what GET /api/price-lists
+    ?usable=true&on= answers), as the «Listă» select takes them. A list in another currency
+    prices converted at the BNR rate, so it is offered too (the page names its currency)."""
+    if not isinstance(actor, Actor) or not allowed(actor, Area.pricing, Action.read):
+        return []
+    rows = await price_lists_for(by=actor, need=PriceAccess.use, on=day)
+    rows.sort(key=lambda r: (_name_key(r["name"]), r["id"]))
+    return [{"value": r["id"], "label": r["name"], "currency": r["currency"]} for r in rows]
+
+
+async def price_list_names(
+    lines: Iterable[Mapping[str, Any]], actor: Any, usable: Iterable[Mapping[str, Any]]
+) -> dict[int, str]:
+    """The names of the lists that priced the lines: those offered, else read here (a list
+    no longer in force on the day, or that the user may see but not use). A list the user
+    may not even see is not named (as the resolver's reasons do not name it)."""
+    names = {x["value"]: x["label"] for x in usable}
+    rest = sorted({x["price_list"] for x in lines if x.get("price_list")} - set(names))
+    if not rest:
+        return names
+    levels = await levels_for(actor, rest) if isinstance(actor, Actor) else {}
+    for row in await PriceList.select(PriceList.id, PriceList.name).where(PriceList.id.is_in(rest)):
+        seen = levels.get(row["id"]) is not None
+        names[row["id"]] = row["name"] if seen else f"Listă nr. {row['id']} (fără acces)"
+    return names
 
 
 def redirect_to_login(_: Request, __: Exception) -> Response:

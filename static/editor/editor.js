@@ -6,6 +6,8 @@
  * API (/api/invoices or /api/documents, `data.doc`). This script only reads what the user
  * types, sends it, and shows what the server answers. What differs between an invoice and
  * an aviz (words, API, header fields) comes from the page (controllers/editor/kinds.py).
+ * Prices come from the price lists (POST /api/prices/resolve): each line shows the list
+ * that priced it, which the user may change; a price typed by hand is nobody's list.
  */
 (() => {
   'use strict';
@@ -20,6 +22,8 @@
   const DEFAULT_CATEGORY = 'S-STANDARD';
   const SEARCH_DELAY = 120;
   const TOTALS_DELAY = 150;
+  const PRICES_DELAY = 150;
+  const MANUAL = '(preț manual)'; // the «Listă» of a price typed by hand
   const HEADER_PLACES = 2; // a decimal header field (the invoice's discount %)
 
   const state = { id: null, partner: null, lines: [], dirty: false, busy: false, linked: false };
@@ -29,6 +33,7 @@
 
   const unitOptions = data.units.map((u) => ({ value: u.code, label: u.symbol || u.code }));
   const categoryOptions = data.categories.map((c) => ({ value: c.code, label: c.code }));
+  let listOptions = []; // the price lists the user may use on the document's day (see below)
 
   /**
    * The line model, in one place. A grid line is one object: `article`, `articleCode` and
@@ -46,22 +51,36 @@
    *   hotkey   the letter of the Alt shortcut; help: its words in the keys line
    *   places   the decimals a number cell takes
    *   init     the value of a new line
-   *   options  () => [{value, label}] for a select
+   *   options  () => [{value, label}] for a select; missing: (line) => the label of a
+   *            value the options lack (a list no longer offered on the document's day)
    *   totals   a change recomputes the live totals
    *   send     'all' (totals and save) | 'save' (saving only: /editor/api/totals refuses
    *            fields it does not know) | absent (not sent)
+   *   out      (value) => what the API gets (default: the value itself)
+   *   asks     a blank cell on a line with an article is saved as null: the server asks
+   *            the price lists (default for a blank number: '0')
    *   change   (line, value) => void, after the user changed the cell
    */
   const COLUMNS = [
     { key: 'article', col: 'article', head: 'Articol / denumire', cls: 'c-art', cell: 'article', walk: true, name: 'Articol' },
-    { key: 'quantity', col: 'quantity', head: 'Cantitate', cls: 'c-num', cell: 'number', places: 3, walk: true, totals: true, send: 'all' },
+    {
+      key: 'quantity', col: 'quantity', head: 'Cantitate', cls: 'c-num', cell: 'number', places: 3,
+      walk: true, totals: true, send: 'all', change: (line) => quantityChanged(line),
+    },
     {
       key: 'uom_code', col: 'uom', head: 'U.M.', cls: 'c-uom', cell: 'select', options: () => unitOptions,
       init: 'H87', hotkey: 'U', help: 'U.M.', send: 'all', label: 'Unitate de măsură (Alt+U)',
     },
     {
       key: 'unit_price', col: 'unit_price', head: 'Preț unitar', cls: 'c-num', cell: 'number', places: 4,
-      walk: true, totals: true, send: 'all', label: 'Preț unitar fără TVA',
+      walk: true, totals: true, send: 'all', asks: true, label: 'Preț unitar fără TVA',
+      change: (line) => priceTyped(line),
+    },
+    {
+      key: 'price_list', col: 'list', head: 'Listă', cls: 'c-list', cell: 'select', options: () => listOptions,
+      hotkey: 'L', help: 'lista de prețuri', send: 'save', out: (v) => (v ? Number(v) : null),
+      name: 'Lista de prețuri', label: 'Lista de prețuri a liniei (Alt+L)', change: (line) => chooseList(line),
+      missing: (line) => line.listName || `Lista nr. ${line.price_list}`,
     },
     {
       key: 'discount', col: 'discount', head: 'Reducere', cls: 'c-num', cell: 'number', places: 2,
@@ -88,8 +107,19 @@
       el: null, // the row's cells, by col
       combo: null, // the article search
       settling: null, // an article chosen with Enter before its search answered
+      // Pricing (see «prices from the lists»): the list whose price the line shows ('' when
+      // typed by hand), its name, whether the user chose it on the line, and the state of
+      // the resolve calls.
+      listApplied: init.price_list ? String(init.price_list) : '',
+      listName: init.priceListName || '',
+      pinned: false,
+      pinnedApplied: false,
+      choosing: false, // the user just chose a list: refuse it on the line if it cannot price
+      wantPrice: false, // to be asked in the next resolve call
+      priceSeq: 0, // bumped when the user types the price or changes the article
     };
     for (const c of INPUTS) if (c.cell !== 'article') line[c.key] = init[c.key] || c.init || '';
+    line.price_list = line.listApplied;
     return line;
   }
 
@@ -104,9 +134,12 @@
     const out = { article: line.article, description: line.description.trim() };
     for (const c of COLUMNS) {
       if (!c.send || (c.send === 'save' && !forSave)) continue;
-      out[c.key] = c.cell === 'number'
-        ? parseNumber(line[c.key], c.places).value ?? (forSave ? '0' : null)
-        : line[c.key];
+      let value = line[c.key];
+      if (c.cell === 'number') {
+        const blank = forSave && !(c.asks && line.article) ? '0' : null;
+        value = parseNumber(value, c.places).value ?? blank;
+      }
+      out[c.key] = c.out ? c.out(value) : value;
     }
     return forSave && line.links ? { ...out, ...line.links } : out;
   }
@@ -201,6 +234,13 @@
     const field = error.field || '';
     const match = /^lines\[(\d+)\]\.(\w+)$/.exec(field);
     let target = null;
+    const list = error.details && error.details.price_list;
+    if (list && sent) { // a list the user may not use: on every line it priced
+      for (const line of sent.filter((x) => x.price_list === String(list))) {
+        if (setError(line.el.list, message, source)) target = target || line.el.list;
+      }
+      if (target) return target;
+    }
     if (match && sent && sent[Number(match[1])]) {
       const line = sent[Number(match[1])];
       const column = COLUMNS.find((c) => c.key === match[2] && c.cell !== 'out');
@@ -380,7 +420,7 @@
   function selectCell(line, c) {
     const select = el('select', { class: 'cell', 'data-col': c.col, tabindex: '-1', 'aria-label': c.label || c.head });
     options(select, c.options());
-    choose(select, line[c.key]);
+    choose(select, line[c.key], c.missing && line[c.key] ? c.missing(line) : line[c.key]);
     select.addEventListener('change', () => {
       line[c.key] = select.value;
       clearError(select);
@@ -426,6 +466,7 @@
         line.article = null;
         line.articleCode = '';
         badge.textContent = '';
+        forgetListPrice(line); // a list priced the article, not the free text
       }
       clearError(input);
       touched();
@@ -486,6 +527,8 @@
       setField(line, 'quantity', '1');
       if (document.activeElement === e.quantity) e.quantity.select(); // typing replaces it
     }
+    forgetListPrice(line); // the other article's list price; a typed price stays
+    askPrice(line);
     touched();
     scheduleTotals();
     if (document.activeElement === e.article) focusCell(line, 'quantity');
@@ -714,6 +757,285 @@
     summary.classList.remove('stale');
   }
 
+  // ------------------------------------------------------------------ prices from the lists
+
+  // A line with an article takes its price from the price lists (POST /api/prices/resolve,
+  // one call for every line that needs asking): the list chosen on the line, else the one
+  // that applies to the client, work point, user... The «Listă» cell shows the list that
+  // priced the line (its reasons in the tooltip) and offers the lists the user may use on
+  // the document's day. A price typed by hand is the user's, never overwritten; it clears
+  // the list. Lines taken from another document keep the price they came with.
+  let listRows = data.price_lists || []; // [{value, label, currency}], for `listsDay`
+  let listsDay = data.price_day || data.today;
+  let pricesTimer = null;
+  let pricesRunning = false;
+  let pricesAgain = false;
+  let pricesWaiting = [];
+  const PRICE_FIELDS = new Set(['issue_date', 'delivery_date', 'currency', 'work_point']);
+  const TYPED = 'Preț tastat: nu vine dintr-o listă de prețuri.';
+
+  /** "1250.5000" -> "1250.5" */
+  const plainNumber = (text) => {
+    const t = String(text);
+    return t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t;
+  };
+
+  /** The day the lines are priced on: delivery date, else issue date, else today (the server's rule). */
+  const priceDay = () => fieldText('delivery_date') || fieldText('issue_date') || data.today;
+
+  function priceContext() {
+    const point = fieldText('work_point');
+    return {
+      partner: state.partner ? state.partner.id : null,
+      work_point: point ? Number(point) : null,
+      date: priceDay(),
+      currency: fieldText('currency') || 'RON',
+    };
+  }
+
+  /** A line whose price comes from a list: one that did, or an article without a price yet. */
+  function fromList(line) {
+    if (!line.article || line.links) return false;
+    return Boolean(line.listApplied) || line.pinned || !String(line.unit_price).trim();
+  }
+
+  /** The quantity asked for (tiers): blank or zero as one, a return's as its size; null if invalid. */
+  function askedQuantity(line) {
+    const parsed = parseNumber(line.quantity, 3);
+    if (parsed.error) return null;
+    const value = parsed.value === null ? '0' : parsed.value.replace(/^-/, '');
+    return /^0*(\.0*)?$/.test(value) ? '1' : value;
+  }
+
+  function listName(id) {
+    const found = listRows.find((x) => String(x.value) === String(id));
+    if (found) return found.label;
+    const line = state.lines.find((x) => x.listApplied === String(id) && x.listName);
+    return line ? line.listName : `Lista nr. ${id}`;
+  }
+
+  /** The «Listă» options: a price typed by hand, then the lists (another currency named). */
+  function buildListOptions() {
+    const currency = fieldText('currency') || 'RON';
+    listOptions = [{ value: '', label: MANUAL }, ...listRows.map((x) => ({
+      value: String(x.value),
+      label: x.currency && x.currency !== currency ? `${x.label} (${x.currency})` : x.label,
+    }))];
+    for (const line of state.lines) {
+      const select = line.el.list;
+      select.textContent = '';
+      options(select, listOptions);
+      choose(select, line.price_list, line.price_list ? COLUMN.list.missing(line) : MANUAL);
+    }
+  }
+
+  /** The lists the user may use on the document's day, asked again when the day changes. */
+  async function ensureLists() {
+    const day = priceDay();
+    if (day === listsDay) return;
+    listsDay = day;
+    const rows = [];
+    let after = '';
+    for (let page = 0; page < 10; page += 1) {
+      const res = await api('GET', `/api/price-lists/?usable=true&on=${day}&limit=200${after}`);
+      if (!res.ok) return; // the lists offered so far stay
+      rows.push(...res.data.items.map((x) => ({ value: x.id, label: x.name, currency: x.currency })));
+      if (!res.data.next) break;
+      after = `&after=${encodeURIComponent(res.data.next)}`;
+    }
+    if (day !== listsDay) return; // another day was asked meanwhile
+    listRows = rows;
+    buildListOptions();
+  }
+
+  /** Show the list that priced the line ('' for a price typed by hand) and why. */
+  function setList(line, id, name, why) {
+    line.price_list = id ? String(id) : '';
+    line.listApplied = line.price_list;
+    line.listName = id ? name : '';
+    line.pinnedApplied = line.pinned;
+    choose(line.el.list, line.price_list, id ? name : MANUAL);
+    line.el.list.title = why;
+  }
+
+  /** Back to the list the price came from (the one chosen could not price the line). */
+  function revertList(line) {
+    line.choosing = false;
+    line.pinned = line.pinnedApplied;
+    line.price_list = line.listApplied;
+    choose(line.el.list, line.price_list, line.price_list ? line.listName : MANUAL);
+  }
+
+  /** Ask the line's price in the next resolve call (if it is a list's to give). */
+  function askPrice(line) {
+    if (state.linked || !fromList(line)) return;
+    line.wantPrice = true;
+    schedulePrices();
+  }
+
+  /** Every line priced from a list, again: the client, work point, day or currency changed. */
+  function pricesChanged() {
+    if (state.linked) return;
+    for (const line of state.lines) if (fromList(line)) line.wantPrice = true;
+    schedulePrices(); // also brings the lists of a new day
+  }
+
+  /** Another article, or none: the price the list gave the old one goes (a typed one stays). */
+  function forgetListPrice(line) {
+    line.priceSeq += 1;
+    clearError(line.el.list);
+    if (!line.listApplied) return;
+    line.pinned = false;
+    setField(line, 'unit_price', '');
+    setList(line, '', '', '');
+  }
+
+  function quantityChanged(line) {
+    askPrice(line); // another tier, perhaps (a typed price stays)
+  }
+
+  function priceTyped(line) {
+    line.priceSeq += 1; // an answer on its way is for the list's price: dropped
+    line.wantPrice = false;
+    line.choosing = false;
+    clearError(line.el.list);
+    if (line.price_list || line.listApplied) {
+      line.pinned = false;
+      setList(line, '', '', TYPED);
+    }
+  }
+
+  /** The user chose the line's list (keyboard: Alt+L, ↑/↓): its price, or why not. */
+  function chooseList(line) {
+    line.priceSeq += 1;
+    if (!line.price_list) { // «(preț manual)»: the price shown stays, as if typed
+      line.pinned = false;
+      line.choosing = false;
+      line.wantPrice = false;
+      setList(line, '', '', TYPED);
+      return;
+    }
+    if (!line.article) {
+      revertList(line);
+      setError(line.el.list, 'Alegeți întâi articolul: lista dă prețul unui articol.', 'price');
+      return;
+    }
+    line.pinned = true;
+    line.choosing = true;
+    line.wantPrice = true;
+    schedulePrices();
+  }
+
+  function schedulePrices() {
+    clearTimeout(pricesTimer);
+    pricesTimer = setTimeout(runPrices, PRICES_DELAY);
+  }
+
+  /** Resolves once no price is being asked (saving waits for the prices). */
+  function pricesSettled() {
+    if (!pricesTimer && !pricesRunning) return Promise.resolve();
+    return new Promise((resolve) => pricesWaiting.push(resolve));
+  }
+
+  async function runPrices() {
+    pricesTimer = null;
+    if (pricesRunning) {
+      pricesAgain = true;
+      return;
+    }
+    pricesRunning = true;
+    try {
+      await ensureLists();
+      const asked = state.lines.filter((line) => line.wantPrice);
+      for (const line of asked) line.wantPrice = false;
+      const ready = asked.filter((line) => line.article && (line.choosing || fromList(line))
+        && askedQuantity(line) !== null);
+      if (ready.length) await resolveLines(ready);
+    } finally {
+      pricesRunning = false;
+    }
+    if (pricesAgain) {
+      pricesAgain = false;
+      runPrices();
+    } else if (!pricesTimer) {
+      const waiting = pricesWaiting;
+      pricesWaiting = [];
+      for (const resolve of waiting) resolve();
+    }
+  }
+
+  /** One call for the lines; a list the user may not use refuses only its lines. */
+  async function resolveLines(lines) {
+    const context = priceContext();
+    let asks = lines.map((line) => ({
+      line, seq: line.priceSeq, article: line.article,
+      list: line.pinned && line.price_list ? Number(line.price_list) : null,
+    }));
+    while (asks.length) {
+      const res = await api('POST', '/api/prices/resolve', {
+        ...context,
+        lines: asks.map((a) => ({ article: a.article, quantity: askedQuantity(a.line) || '1', price_list: a.list })),
+      });
+      if (res.ok) {
+        res.data.lines.forEach((answer, i) => applyPrice(asks[i], answer));
+        return;
+      }
+      const list = res.status === 403 && res.error.details ? res.error.details.price_list : null;
+      const refused = asks.filter((a) => list && a.list === list);
+      for (const a of refused.length ? refused : asks) refusePrice(a, describe(res.error), Boolean(list));
+      if (!refused.length) return;
+      asks = asks.filter((a) => !refused.includes(a));
+    }
+  }
+
+  /** The user typed the price, changed the article or asked again since: the answer is old. */
+  function stale(a) {
+    const line = a.line;
+    return !state.lines.includes(line) || line.priceSeq !== a.seq || line.article !== a.article
+      || line.wantPrice;
+  }
+
+  function applyPrice(a, answer) {
+    if (stale(a)) return;
+    const line = a.line;
+    const why = answer.why.join('\n');
+    clearError(line.el.list);
+    if (answer.found) {
+      const typing = document.activeElement === line.el.unit_price;
+      setField(line, 'unit_price', plainNumber(answer.net));
+      if (typing) line.el.unit_price.select(); // what the user types replaces it
+      line.choosing = false;
+      setList(line, answer.price_list, answer.price_list_name, why);
+      touched();
+      scheduleTotals();
+      return;
+    }
+    if (line.choosing) {
+      revertList(line);
+      setError(line.el.list, `${answer.why.join(' ')} Prețul liniei a rămas cel de dinainte.`, 'price');
+    } else if (line.listApplied) { // its list no longer prices it (another day, client...)
+      line.pinned = false;
+      setList(line, '', '', why);
+      setError(line.el.list, 'Nicio listă nu mai dă prețul acestui articol; prețul a rămas cel de '
+        + `dinainte: tastați-l sau alegeți o listă. ${answer.why.join(' ')}`, 'price');
+    } else {
+      line.el.list.title = why; // no price yet: why no list gave one
+    }
+  }
+
+  function refusePrice(a, message, forbidden) {
+    if (stale(a)) return;
+    const line = a.line;
+    if (line.choosing) {
+      revertList(line);
+      setError(line.el.list, message, 'price');
+    } else if (forbidden) { // its list may no longer be used: the price stays, typed
+      line.pinned = false;
+      setList(line, '', '', TYPED);
+      setError(line.el.list, message, 'price');
+    } // an automatic price that could not be asked: the line waits for the user (or the save)
+  }
+
   // ------------------------------------------------------------------ header, partner
 
   const partnerInput = $('partner');
@@ -744,6 +1066,7 @@
       showPartner({ id: p.id, name: p.name, cui: p.cui, city: p.city });
       clearError(partnerInput);
       touched();
+      pricesChanged(); // the client's own list, perhaps
     },
     empty: (q) => `Niciun partener găsit pentru „${q}”. Adăugați-l în Parteneri.`,
   });
@@ -777,6 +1100,7 @@
       else {
         showPartner(null);
         touched();
+        pricesChanged();
       }
     }
   });
@@ -793,6 +1117,8 @@
       }
       touched();
       if ('totals' in input.dataset) scheduleTotals();
+      if (input.id === 'currency') buildListOptions(); // lists in another currency say so
+      if (PRICE_FIELDS.has(input.id)) pricesChanged();
     };
     input.addEventListener('input', changed);
     input.addEventListener('change', changed);
@@ -855,6 +1181,7 @@
     if (state.busy) return false;
     // An article or client chosen with Enter before its search answered: wait for it.
     await Promise.all([state.partnerSettling, ...state.lines.map((line) => line.settling)]);
+    await pricesSettled(); // the prices asked for the lines just typed
     clearErrors('save');
     clearErrors('local-partner');
     showAlert('');
@@ -890,6 +1217,13 @@
       return false;
     }
     const saved = res.data;
+    // A line saved without a price got it from its list on the server: shown here too.
+    (state.linked ? [] : saved.lines || []).forEach((x, i) => {
+      const line = sent[i];
+      if (!line || lines[i].unit_price !== null || x.price_list == null) return;
+      setField(line, 'unit_price', plainNumber(x.unit_price));
+      setList(line, x.price_list, listName(x.price_list), '');
+    });
     if (!state.id) {
       state.id = saved.id;
       history.replaceState(null, '', `${doc.page}/${saved.id}`);
@@ -978,11 +1312,15 @@
         if (value && Number(value) !== 0) input.value = fmtInput(value);
       } else if (value !== undefined && value !== null) input.value = value;
     }
+    buildListOptions();
     if (draft) {
       state.id = draft.id;
       showPartner(draft.partner);
       if (doc.partner_fixed) fixPartner();
-      for (const line of draft.lines) addLine(line);
+      for (const init of draft.lines) {
+        const line = addLine(init);
+        if (line.listApplied) line.el.list.title = `Prețul a fost luat din lista «${line.listName}».`;
+      }
       if (draft.linked) lockLines();
     }
     const last = state.lines[state.lines.length - 1];

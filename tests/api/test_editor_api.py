@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from domain.core.clock import today
 from domain.org.fx import rates_import_document
 from domain.org.permissions import SYSTEM
+from domain.pricing.ops import access_replace, assignment_add, price_list_create, price_set
 from domain.sales.invoices import invoice_draft_create
 from domain.sales.queries import default_company_id
-from tables.choices import DocType
+from tables.choices import DocType, PriceTarget
 from tables.org import WorkPoint
 from tests.factories import make_article, make_client, make_company, make_series
 from tests.shared_data import shared_path
@@ -233,7 +236,7 @@ async def test_pages_new_draft_and_issued(login, ids):
     assert loaded["lines"] == [
         {"article": ids["coffee"], "articleCode": "CAF", "description": "Cafea", "uom_code": "H87",
          "vat_category": "S-REDUSA-5", "quantity": "3", "unit_price": "45.5", "discount": "6.5",
-         "links": {}}
+         "price_list": None, "priceListName": "", "links": {}}
     ]  # fmt: skip
 
     issued = (await sales.post(f"/api/invoices/{draft['id']}/issue")).json()
@@ -263,6 +266,52 @@ async def test_pages_new_draft_and_issued(login, ids):
     assert "Factura nr. 999999 nu există." in page.text  # a page for a browser, in Romanian
     too_big = await sales.get("/editor/invoices/99999999999")
     assert too_big.status_code == 400  # refused at the path, never a database overflow
+
+
+async def test_pages_offer_the_usable_lists_and_name_each_lines_list(login, ids):
+    async def new_list(code: str, name: str, **kw: object) -> int:
+        values = {"code": code, "name": name, **kw}
+        list_id = await price_list_create(values=values, by=SYSTEM)
+        await price_set(
+            list_id=list_id, article=ids["laptop"],
+            values={"price": Decimal(1000), "valid_from": date(2025, 1, 1)}, by=SYSTEM,
+        )  # fmt: skip
+        return list_id
+
+    base = await new_list("BAZA", "Listă de bază")
+    await assignment_add(list_id=base, values={"target": PriceTarget.company}, by=SYSTEM)
+    old = await new_list("VECHE", "Listă veche", valid_to=date(2025, 12, 31))
+    secret = await new_list("SECRET", "Prețuri confidențiale")
+    await access_replace(list_id=secret, rows=[{"role": "admin", "level": "edit"}], by=SYSTEM)
+    draft = await invoice_draft_create(
+        company_id=await default_company_id(), partner_id=ids["client"],
+        header={"delivery_date": date(2025, 6, 1)},
+        lines=[{"article": ids["laptop"], "quantity": 2},  # priced by the resolver
+               {"article": ids["coffee"], "quantity": 1, "unit_price": "40", "price_list": old},
+               {"article": ids["coffee"], "quantity": 1, "unit_price": "45",
+                "price_list": secret}],
+        by=SYSTEM,
+    )  # fmt: skip
+
+    sales = await login("sales")
+    new = embedded((await sales.get("/editor/invoices/new")).text)
+    assert new["price_day"] == today().isoformat()
+    # Today: the old list has ended, the confidential one is not for sales people.
+    assert new["price_lists"] == [{"value": base, "label": "Listă de bază", "currency": "RON"}]
+
+    opened = embedded((await sales.get(f"/editor/invoices/{draft}")).text)
+    assert opened["price_day"] == "2025-06-01"  # the draft's delivery date
+    assert [x["label"] for x in opened["price_lists"]] == ["Listă de bază", "Listă veche"]
+    assert [(x["price_list"], x["priceListName"], x["unit_price"])
+            for x in opened["draft"]["lines"]] == [
+        (base, "Listă de bază", "1000"),
+        (old, "Listă veche", "40"),
+        (secret, f"Listă nr. {secret} (fără acces)", "45"),  # not named to who may not see it
+    ]  # fmt: skip
+    admin = await login("admin")
+    names = [x["priceListName"] for x in embedded(
+        (await admin.get(f"/editor/invoices/{draft}")).text)["draft"]["lines"]]  # fmt: skip
+    assert names == ["Listă de bază", "Listă veche", "Prețuri confidențiale"]
 
 
 # ---------------------------------------------------------------------- other documents
@@ -358,7 +407,8 @@ async def test_aviz_draft_opens_in_the_editor(login, docs):
     assert loaded["lines"] == [
         {"article": docs["laptop"], "articleCode": "LAP", "description": "Laptop",
          "uom_code": "H87", "vat_category": "S-STANDARD", "quantity": "2",
-         "unit_price": "1000", "discount": "", "links": {}}
+         "unit_price": "1000", "discount": "", "price_list": None, "priceListName": "",
+         "links": {}}
     ]  # fmt: skip
 
 
