@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+
+from domain.core.sqlite_engine import PooledSQLiteEngine
 
 REPO = Path(__file__).resolve().parent
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -27,8 +28,10 @@ def engine_from_url(url: str) -> Engine:
         path = Path(url.removeprefix("sqlite:///"))
         path = path if path.is_absolute() else REPO / path
         path.parent.mkdir(parents=True, exist_ok=True)
-        # timeout = SQLite's busy timeout: IMMEDIATE writers queue up instead of failing.
-        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+        # Piccolo's SQLiteEngine opens a connection per transaction; this one keeps them
+        # open (domain/core/sqlite_engine.py). timeout = SQLite's busy timeout: IMMEDIATE
+        # writers queue up instead of failing.
+        return PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
     raise ValueError(f"DATABASE_URL must start with sqlite:// or postgresql://, not {url!r}")
 
 

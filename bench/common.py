@@ -76,8 +76,9 @@ TX_WORDS = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
 def kind(sql: str) -> str:
-    """'tx' (transaction control), 'driver' (sent by Piccolo/asyncpg on their own:
-    SQLite's per-statement PRAGMA, the pool's reset on release) or 'app'."""
+    """'tx' (transaction control), 'driver' (sent by the drivers on their own: asyncpg's
+    pool reset on release; Piccolo's stock SQLite engine sent a PRAGMA per statement) or
+    'app'."""
     head = sql.lstrip().upper()
     if head.startswith(TX_WORDS):
         return "tx"

@@ -4,7 +4,8 @@ SQLite's default DEFERRED transaction fails at once with "database is locked" wh
 writers both read then write; IMMEDIATE takes the write lock up front and waits on the
 busy timeout instead. On PostgreSQL we lock the rows we are about to change (in id
 order, to avoid deadlocks). Piccolo silently turns a nested transaction() into the
-parent, so helpers that must run inside one check with `require_tx()`.
+parent, so helpers that must run inside one check with `require_tx()`. On SQLite each
+transaction runs on its own connection lent by domain/core/sqlite_engine.py.
 """
 
 from __future__ import annotations
