@@ -31,10 +31,17 @@ from controllers.editor import DocumentEditorController, EditorController
 from controllers.errors import EXCEPTION_HANDLERS
 from controllers.health import health
 from controllers.invoices import InvoiceController
+from controllers.ledger import (
+    AccountController,
+    DoubtfulController,
+    JournalEntryController,
+    PeriodController,
+)
 from controllers.partners import PartnerController
 from controllers.prices import PriceFileController, PriceResolveController
 from controllers.pricing import PriceListController, PricingController
 from controllers.printing import document_pdf, invoice_pdf
+from controllers.stock import StockController
 from domain.core.effects import install_dispatcher
 from domain.core.tx import engine, is_sqlite
 from jobs.dispatch import queue_dispatcher
@@ -87,6 +94,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PricingController,
             PriceFileController,
             PriceResolveController,
+            JournalEntryController,
+            AccountController,
+            PeriodController,
+            DoubtfulController,
+            StockController,
             EditorController,
             DocumentEditorController,
             # The hand-made pages' scripts and styles: public, like the admin's assets.

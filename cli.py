@@ -39,10 +39,17 @@ def catastif() -> None:
 
 @catastif.command(name="init", help="Migrează baza de date și încarcă datele de referință.")
 def init() -> None:
+    from domain.ledger.chart import chart_setup_all
     from domain.org.setup import database_init
 
-    added = _run(_with_pool(database_init()))
+    async def work() -> tuple[dict[str, int], int]:
+        # A company made before the ledger existed gets its chart of accounts here.
+        return await database_init(), await chart_setup_all()
+
+    added, accounts = _run(_with_pool(work()))
     click.echo(f"Baza de date este la zi; date de referință adăugate: {added}")
+    if accounts:
+        click.echo(f"Conturi adăugate în planurile de conturi ale firmelor: {accounts}")
 
 
 @catastif.command(name="seed-demo", help="Încarcă firma demo (o singură dată).")

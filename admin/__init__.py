@@ -23,7 +23,11 @@ from admin.forms.api_token import api_token_form
 from admin.forms.bnr_import import bnr_import_form
 from admin.forms.document_actions import document_action_forms
 from admin.forms.invoice_actions import invoice_action_forms
+from admin.forms.ledger_forms import ledger_forms
 from admin.forms.new_user import new_user_form
+from admin.forms.price_actions import price_action_forms
+from admin.forms.print_action import print_action_form
+from admin.forms.stock_forms import stock_forms
 from admin.guards import AdminRefusal
 from admin.labels import RomanianLabels, label
 from admin.tables import TABLE_CONFIGS
@@ -146,12 +150,17 @@ def build_admin(settings: Settings) -> ASGIApp:
             new_user_form(),
             *invoice_action_forms(),
             *document_action_forms(),
+            *price_action_forms(),
+            *ledger_forms(),
+            print_action_form(settings),
+            *stock_forms(),
         ],
         site_name="Catastif",
         # The hand-made pages, reachable from the admin with the same login.
         sidebar_links={
             "Editor facturi": "/editor/invoices/new",
             "Editor documente": "/editor/documents/",  # offers, proformas, orders, avize
+            "Rapoarte": "/reports/",  # trial balance, partner files, sales journal ...
         },
         default_language_code="ro",
         translations=[ROMANIAN, ENGLISH],

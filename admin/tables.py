@@ -5,17 +5,33 @@ from __future__ import annotations
 from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import OrderBy, TableConfig
 
-from admin.guards import area_guard, read_only_guard
-from admin.hooks import field_hooks, record_hooks
+from admin.guards import (
+    area_guard,
+    price_item_guard,
+    price_list_guard,
+    price_list_rows_guard,
+    read_only_guard,
+)
+from admin.hooks import (
+    account_hooks,
+    company_hooks,
+    field_hooks,
+    price_access_hooks,
+    price_assignment_prepare,
+    price_list_admin_prepare,
+    record_hooks,
+)
 from domain.catalog.ops import article_prepare, vat_rate_prepare
+from domain.inventory.warehouses import STOCK_AREA, settings_prepare, warehouse_prepare
+from domain.ledger.chart import mapping_prepare
 from domain.org.geo import normalize_country, normalize_county, normalize_sector
-from domain.org.ops import company_prepare
 from domain.org.permissions import Area
 from domain.partners.identity import normalize_cnp, normalize_iban
 from domain.partners.ops import partner_prepare
 from domain.partners.rules import normalize_account
 from tables.catalog import Article, UnitOfMeasure, VatCategory, VatRate
 from tables.choices import PartnerRoleKind
+from tables.ledger import Account, AccountMapping, ClosedPeriod, JournalEntry, JournalLine
 from tables.org import (
     ApiToken,
     Company,
@@ -37,6 +53,8 @@ from tables.partners import (
     PartnerGroup,
     PartnerRole,
 )
+from tables.pos import PointOfSale
+from tables.pricing import PriceItem, PriceList, PriceListAccess, PriceListAssignment
 from tables.sales import (
     Document,
     DocumentLine,
@@ -45,9 +63,17 @@ from tables.sales import (
     InvoiceLine,
     InvoiceVat,
 )
+from tables.stock import (
+    StockDocument,
+    StockMove,
+    StockReception,
+    StockReceptionLine,
+    StockSettings,
+    Warehouse,
+)
 
 ORG, USERS, PARTNERS, ARTICLES, FX = "Organizare", "Utilizatori", "Parteneri", "Articole", "Valute"
-SALES = "Vânzări"
+SALES, PRICES = "Vânzări", "Prețuri"
 FROZEN = (
     "Facturile se creează și se modifică din API sau din editorul de documente; "
     "cele emise nu se mai modifică. Folosiți formularele Emite / Anulează / Stornează."
@@ -61,6 +87,12 @@ def _role_account(value: str) -> str:
 
 PLACE_RULES = {"county": normalize_county, "sector": normalize_sector}
 
+PRICES_KEPT = (
+    "Un preț nu se modifică: un preț nou este un rând nou (formularele «Preț nou», "
+    "«Import prețuri (CSV)»), iar unul vechi se încheie cu «Încheie un preț». "
+    "Istoricul rămâne pentru documentele emise."
+)
+
 
 TABLE_CONFIGS = [
     # Organizare
@@ -68,7 +100,7 @@ TABLE_CONFIGS = [
         Company,
         menu_group=ORG,
         validators=area_guard(Area.org),
-        hooks=record_hooks(Company, company_prepare, "company_id"),
+        hooks=company_hooks(),  # with the chart of accounts of a new company
         visible_columns=[Company.name, Company.cui, Company.vat_payer],
     ),
     TableConfig(
@@ -93,6 +125,12 @@ TABLE_CONFIGS = [
         validators=area_guard(Area.org),
         hooks=field_hooks(Person, {"cnp": normalize_cnp}),
         order_by=[OrderBy(Person.name)],
+    ),
+    TableConfig(
+        PointOfSale,
+        menu_group=ORG,
+        validators=area_guard(Area.org),
+        order_by=[OrderBy(PointOfSale.code)],
     ),
     # Utilizatori
     TableConfig(
@@ -236,4 +274,260 @@ TABLE_CONFIGS = [
     ),
     TableConfig(DocumentLine, menu_group=SALES, validators=read_only_guard(Area.sales, FROZEN)),
     TableConfig(DocumentSeries, menu_group=SALES, validators=area_guard(Area.sales)),
+    # Prețuri
+    TableConfig(
+        PriceList,
+        menu_group=PRICES,
+        validators=price_list_guard(),
+        hooks=record_hooks(PriceList, price_list_admin_prepare, "list_id"),
+        visible_columns=[
+            PriceList.code,
+            PriceList.name,
+            PriceList.currency,
+            PriceList.prices_include_vat,
+            PriceList.valid_from,
+            PriceList.valid_to,
+            PriceList.base_list,
+            PriceList.base_percent,
+            PriceList.active,
+        ],
+        visible_filters=[PriceList.name, PriceList.code, PriceList.currency, PriceList.active],
+        order_by=[OrderBy(PriceList.code)],
+        link_column=PriceList.name,
+    ),
+    TableConfig(
+        PriceItem,
+        menu_group=PRICES,
+        validators=price_item_guard(PRICES_KEPT),
+        visible_columns=[
+            PriceItem.price_list,
+            PriceItem.article,
+            PriceItem.min_quantity,
+            PriceItem.price,
+            PriceItem.valid_from,
+            PriceItem.valid_to,
+            PriceItem.created_by,
+        ],
+        visible_filters=[
+            PriceItem.price_list,
+            PriceItem.article,
+            PriceItem.valid_from,
+            PriceItem.valid_to,
+        ],
+        order_by=[OrderBy(PriceItem.article), OrderBy(PriceItem.valid_from, ascending=False)],
+    ),
+    TableConfig(
+        PriceListAccess,
+        menu_group=PRICES,
+        validators=price_list_rows_guard(PriceListAccess),
+        hooks=price_access_hooks(),
+    ),
+    TableConfig(
+        PriceListAssignment,
+        menu_group=PRICES,
+        validators=price_list_rows_guard(PriceListAssignment),
+        hooks=record_hooks(PriceListAssignment, price_assignment_prepare, "assignment_id"),
+        visible_columns=[
+            PriceListAssignment.price_list,
+            PriceListAssignment.target,
+            PriceListAssignment.partner,
+            PriceListAssignment.partner_group,
+            PriceListAssignment.pos,
+            PriceListAssignment.work_point,
+            PriceListAssignment.team,
+            PriceListAssignment.valid_from,
+            PriceListAssignment.valid_to,
+            PriceListAssignment.priority,
+        ],
+        visible_filters=[PriceListAssignment.price_list, PriceListAssignment.target],
+    ),
+]
+
+# Stocuri: warehouses and settings are edited here (through the same checks as the API);
+# receptions, stock documents and moves only through the forms and the API.
+STOCK = "Stocuri"
+STOCK_WRITTEN_BY_FORMS = (
+    "NIR-urile se creează din formularul «NIR nou» și se emit din «Emite NIR»; mișcările "
+    "de stoc le scriu documentele (NIR, facturi, avize, transferuri, ajustări), nu se "
+    "modifică de mână."
+)
+TABLE_CONFIGS += [
+    TableConfig(
+        Warehouse,
+        menu_group=STOCK,
+        validators=area_guard(STOCK_AREA),
+        hooks=record_hooks(Warehouse, warehouse_prepare, "warehouse_id"),
+        visible_columns=[
+            Warehouse.code,
+            Warehouse.name,
+            Warehouse.work_point,
+            Warehouse.is_default,
+            Warehouse.active,
+        ],
+        order_by=[OrderBy(Warehouse.code)],
+        link_column=Warehouse.name,
+    ),
+    TableConfig(
+        StockSettings,
+        menu_group=STOCK,
+        validators=area_guard(STOCK_AREA),
+        hooks=record_hooks(StockSettings, settings_prepare, "settings_id"),
+    ),
+    TableConfig(
+        StockReception,
+        menu_group=STOCK,
+        validators=read_only_guard(STOCK_AREA, STOCK_WRITTEN_BY_FORMS),
+        visible_columns=[
+            StockReception.number,
+            StockReception.status,
+            StockReception.day,
+            StockReception.partner,
+            StockReception.supplier_doc_number,
+            StockReception.warehouse,
+            StockReception.currency,
+            StockReception.total_ron,
+        ],
+        visible_filters=[
+            StockReception.status,
+            StockReception.partner,
+            StockReception.warehouse,
+            StockReception.day,
+        ],
+        order_by=[OrderBy(StockReception.id, ascending=False)],
+    ),
+    TableConfig(
+        StockReceptionLine,
+        menu_group=STOCK,
+        validators=read_only_guard(STOCK_AREA, STOCK_WRITTEN_BY_FORMS),
+    ),
+    TableConfig(
+        StockDocument,
+        menu_group=STOCK,
+        validators=read_only_guard(STOCK_AREA, STOCK_WRITTEN_BY_FORMS),
+        order_by=[OrderBy(StockDocument.id, ascending=False)],
+    ),
+    TableConfig(
+        StockMove,
+        menu_group=STOCK,
+        validators=read_only_guard(STOCK_AREA, STOCK_WRITTEN_BY_FORMS),
+        visible_columns=[
+            StockMove.day,
+            StockMove.warehouse,
+            StockMove.article,
+            StockMove.kind,
+            StockMove.quantity,
+            StockMove.unit_cost,
+            StockMove.value,
+            StockMove.balance_qty,
+            StockMove.balance_value,
+            StockMove.source_type,
+            StockMove.source_id,
+        ],
+        visible_filters=[
+            StockMove.warehouse,
+            StockMove.article,
+            StockMove.kind,
+            StockMove.day,
+            StockMove.source_type,
+        ],
+        order_by=[OrderBy(StockMove.id, ascending=False)],
+    ),
+]
+
+# Contabilitate
+LEDGER = "Contabilitate"
+ENTRIES_KEPT = (
+    "Notele contabile nu se modifică și nu se șterg: documentele le scriu la emitere, iar "
+    "o corectură este o notă nouă (stornare). Pentru ce nu vine din documente folosiți "
+    "formularul «Notă contabilă manuală»."
+)
+PERIODS_BY_FORM = (
+    "Lunile se închid și se redeschid din formularele «Închide luna» și «Redeschide luna»."
+)
+TABLE_CONFIGS += [
+    TableConfig(
+        Account,
+        menu_group=LEDGER,
+        validators=area_guard(Area.ledger),
+        hooks=account_hooks(),
+        visible_columns=[
+            Account.code,
+            Account.name,
+            Account.account_class,
+            Account.kind,
+            Account.third_party,
+            Account.active,
+        ],
+        visible_filters=[
+            Account.code,
+            Account.name,
+            Account.account_class,
+            Account.kind,
+            Account.third_party,
+            Account.active,
+            Account.company,
+        ],
+        order_by=[OrderBy(Account.code)],
+        link_column=Account.code,
+    ),
+    TableConfig(
+        AccountMapping,
+        menu_group=LEDGER,
+        validators=area_guard(Area.ledger),
+        hooks=record_hooks(AccountMapping, mapping_prepare, "mapping_id"),
+        order_by=[OrderBy(AccountMapping.role)],
+    ),
+    TableConfig(
+        JournalEntry,
+        menu_group=LEDGER,
+        validators=read_only_guard(Area.ledger, ENTRIES_KEPT),
+        visible_columns=[
+            JournalEntry.id,
+            JournalEntry.day,
+            JournalEntry.kind,
+            JournalEntry.reference,
+            JournalEntry.description,
+            JournalEntry.reverses,
+            JournalEntry.created_by,
+        ],
+        visible_filters=[
+            JournalEntry.day,
+            JournalEntry.kind,
+            JournalEntry.reference,
+            JournalEntry.source_type,
+            JournalEntry.company,
+        ],
+        order_by=[OrderBy(JournalEntry.id, ascending=False)],
+    ),
+    TableConfig(
+        JournalLine,
+        menu_group=LEDGER,
+        validators=read_only_guard(Area.ledger, ENTRIES_KEPT),
+        visible_columns=[
+            JournalLine.entry,
+            JournalLine.day,
+            JournalLine.account,
+            JournalLine.debit,
+            JournalLine.credit,
+            JournalLine.partner,
+            JournalLine.currency,
+            JournalLine.currency_amount,
+            JournalLine.description,
+        ],
+        visible_filters=[
+            JournalLine.entry,
+            JournalLine.account,
+            JournalLine.partner,
+            JournalLine.day,
+            JournalLine.work_point,
+            JournalLine.cost_centre,
+        ],
+        order_by=[OrderBy(JournalLine.id, ascending=False)],
+    ),
+    TableConfig(
+        ClosedPeriod,
+        menu_group=LEDGER,
+        validators=read_only_guard(Area.ledger, PERIODS_BY_FORM),
+        order_by=[OrderBy(ClosedPeriod.month, ascending=False)],
+    ),
 ]

@@ -43,6 +43,14 @@ from tables.sales import (
     InvoiceLine,
     InvoiceVat,
 )
+from tables.stock import (
+    StockDocument,
+    StockMove,
+    StockReception,
+    StockReceptionLine,
+    StockSettings,
+    Warehouse,
+)
 
 TABLES = [
     Company,
@@ -82,6 +90,12 @@ TABLES = [
     ClosedPeriod,
     JournalEntry,
     JournalLine,
+    Warehouse,
+    StockSettings,
+    StockReception,
+    StockReceptionLine,
+    StockDocument,
+    StockMove,
 ]
 
 APP_CONFIG = AppConfig(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.catalog.ops import article_create
+from domain.ledger.chart import chart_setup
 from domain.org.permissions import SYSTEM
 from domain.partners.ops import partner_create
 from tables.choices import DocType
@@ -27,6 +28,7 @@ async def make_company(**kw: Any) -> int:
     } | kw
     company = Company(**values)
     await company.save()
+    await chart_setup(company.id)  # as every company gets it: accounts and default accounts
     return company.id
 
 

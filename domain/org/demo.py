@@ -8,6 +8,7 @@ from decimal import Decimal
 from domain.catalog.ops import article_create
 from domain.core.clock import today
 from domain.core.tx import write_tx
+from domain.ledger.chart import chart_setup
 from domain.org.permissions import SYSTEM
 from domain.org.users import user_create
 from domain.partners.ops import partner_create
@@ -136,6 +137,7 @@ async def demo_load(*, password: str) -> bool:
             email="office@demo.catastif.ro",
         )
         await company.save()
+        await chart_setup(company.id)  # before anything is issued and posted
         await CompanyBankAccount(
             company=company.id,
             iban="RO49AAAA1B31007593840000",

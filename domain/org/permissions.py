@@ -21,6 +21,7 @@ class Area(StrEnum):
     fx = "fx"  # currencies and BNR rates
     sales = "sales"  # offers, orders, delivery notes, invoices; numbering series
     pricing = "pricing"  # price lists, their items, access and assignments
+    ledger = "ledger"  # chart of accounts, default accounts, journal entries, closed months
 
 
 class Action(StrEnum):
@@ -36,6 +37,7 @@ AREA_RO = {
     Area.fx: "cursurile valutare",
     Area.sales: "documentele de vânzare",
     Area.pricing: "listele de prețuri",
+    Area.ledger: "contabilitatea",
 }
 ROLE_RO = {
     Role.admin: "administrator",
@@ -48,7 +50,9 @@ ROLE_RO = {
 _EVERYTHING = frozenset(Area)
 _WRITES: dict[Role, frozenset[Area]] = {
     Role.admin: _EVERYTHING,
-    Role.accountant: frozenset({Area.partners, Area.catalog, Area.fx, Area.sales, Area.pricing}),
+    Role.accountant: frozenset(
+        {Area.partners, Area.catalog, Area.fx, Area.sales, Area.pricing, Area.ledger}
+    ),
     Role.sales: frozenset({Area.partners, Area.sales}),
     Role.cashier: frozenset({Area.partners, Area.sales}),
     Role.viewer: frozenset(),
@@ -56,7 +60,8 @@ _WRITES: dict[Role, frozenset[Area]] = {
 _READS: dict[Role, frozenset[Area]] = {
     Role.admin: _EVERYTHING,
     Role.accountant: _EVERYTHING - {Area.users},
-    Role.sales: _EVERYTHING - {Area.users},
+    # The books are the accountants' (and the administrator's); a viewer may audit them.
+    Role.sales: _EVERYTHING - {Area.users, Area.ledger},
     Role.cashier: frozenset({Area.partners, Area.catalog, Area.fx, Area.sales, Area.pricing}),
     Role.viewer: _EVERYTHING - {Area.users},
 }

@@ -31,6 +31,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.fx: {R, W},
         Area.sales: {R, W},
         Area.pricing: {R, W},
+        Area.ledger: {R, W},
     },
     Role.sales: {
         Area.org: {R},
@@ -40,6 +41,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.fx: {R},
         Area.sales: {R, W},
         Area.pricing: {R},
+        Area.ledger: set(),
     },
     Role.cashier: {
         Area.org: set(),
@@ -49,6 +51,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.fx: {R},
         Area.sales: {R, W},
         Area.pricing: {R},
+        Area.ledger: set(),
     },
     Role.viewer: {
         Area.org: {R},
@@ -58,6 +61,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.fx: {R},
         Area.sales: {R},
         Area.pricing: {R},
+        Area.ledger: {R},
     },
 }
 

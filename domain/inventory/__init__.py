@@ -1,0 +1,1 @@
+"""Stock: warehouses, moves, valuation (CMP/FIFO), receptions, transfers, adjustments."""
