@@ -18,7 +18,7 @@ from domain.ledger.postings import (
     delivery_note_posting,
     invoice_posting,
 )
-from domain.ledger.rules import Dimensions, PostLine
+from domain.ledger.rules import Dimensions, PostLine, without_zero
 from domain.org.permissions import Actor
 from tables.choices import DocType, EntryKind, InvoiceTypeCode, VatRegime
 from tables.ledger import JournalEntry
@@ -40,7 +40,7 @@ def _origin(line: Mapping[str, Any]) -> LineOrigin:
     return LineOrigin.sale
 
 
-def _dims(row: Mapping[str, Any]) -> Dimensions:
+def document_dims(row: Mapping[str, Any]) -> Dimensions:
     return Dimensions(
         work_point=row.get("work_point"), cost_centre=row.get("cost_centre"),
         department=row.get("department"), team=row.get("team"), person=row.get("person"),
@@ -56,7 +56,7 @@ async def invoice_post(
     *,
     by: Actor,
     costs: Sequence[PostLine] = (),
-) -> int:
+) -> int | None:
     """The entry of an invoice being issued (`lines` as invoice_issue reads them, with
     article kind and where each comes from; `costs` are the stock's 607/371 lines)."""
     document = SaleDocument(
@@ -79,11 +79,14 @@ async def invoice_post(
         charge=totals.charge_total,
         regime=VatRegime(invoice["vat_regime"]),
         type_code=InvoiceTypeCode(invoice["type_code"]),
-        dims=_dims(invoice),
+        dims=document_dims(invoice),
     )
+    lines = without_zero([*invoice_posting(document), *costs])
+    if not lines:  # nothing of value (a zero invoice): nothing to book
+        return None
     return await entry_post(
         company_id=invoice["company"], day=day, kind=EntryKind.invoice,
-        lines=[*invoice_posting(document), *costs], source_type=INVOICE,
+        lines=lines, source_type=INVOICE,
         source_id=invoice["id"], description=_describe(invoice["type_code"]),
         by_name=by.name,
     )  # fmt: skip
@@ -105,7 +108,7 @@ async def delivery_note_post(
     *,
     by: Actor,
     costs: Sequence[PostLine] = (),
-) -> int:
+) -> int | None:
     """418 = revenue + 4428 for a delivery note being issued (lines with net, vat_rate,
     article and article_kind)."""
     sale = SaleDocument(
@@ -119,11 +122,14 @@ async def delivery_note_post(
             for x in lines
         ],
         vat_groups_ron=[],
-        dims=_dims(document),
+        dims=document_dims(document),
     )
+    lines = without_zero([*delivery_note_posting(sale), *costs])
+    if not lines:  # an aviz without prices, or of services only: nothing to book
+        return None
     return await entry_post(
         company_id=document["company"], day=day, kind=EntryKind.delivery_note,
-        lines=[*delivery_note_posting(sale), *costs], source_type=DOCUMENT,
+        lines=lines, source_type=DOCUMENT,
         source_id=document["id"], description="Aviz de însoțire a mărfii", by_name=by.name,
     )  # fmt: skip
 

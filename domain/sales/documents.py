@@ -10,7 +10,7 @@ the same order at once cannot both take the last pieces.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,14 +22,16 @@ from domain.core.effects import enqueue_after_commit
 from domain.core.errors import Conflict, NotFound, ValidationFailed
 from domain.core.money import input_decimal, to_decimal
 from domain.core.tx import for_update, write_tx
+from domain.inventory.ops import StockLine, stock_out, stock_revert
+from domain.ledger.posting_ops import DOCUMENT, delivery_note_post, document_dims, source_reverse
 from domain.org.permissions import Action, Actor, Area, require
 from domain.sales.invoices import invoice_draft_create
-from domain.sales.lines import prepare_lines, price_context, priced_lines
+from domain.sales.lines import fx_for_invoice, prepare_lines, price_context, priced_lines
 from domain.sales.numbering import number_allocate, series_for
 from domain.sales.progress import DOC_RO, check_left, line_progress
 from domain.sales.rules import cancel_reason, customer_snapshot
-from domain.sales.totals import LineIn, document_totals
-from tables.choices import DocStatus, DocType
+from domain.sales.totals import LineIn, Totals, document_totals
+from tables.choices import DocStatus, DocType, EntryKind
 from tables.partners import Partner
 from tables.sales import Document, DocumentLine, Invoice, InvoiceLine
 
@@ -150,6 +152,7 @@ async def document_issue(*, document_id: int, by: Actor) -> str:
                 *DocumentLine._meta.columns,
                 DocumentLine.vat_category.code.as_alias("category_code"),
                 DocumentLine.vat_category.untdid.as_alias("category_untdid"),
+                DocumentLine.article.kind.as_alias("article_kind"),
             )
             .where(DocumentLine.document == document_id)
             .order_by(DocumentLine.position)
@@ -175,6 +178,8 @@ async def document_issue(*, document_id: int, by: Actor) -> str:
             line["id"]: {"vat_rate": total.vat_rate, "net": total.net}
             for line, total in zip(lines, totals.lines, strict=True)
         })  # fmt: skip
+        if row["doc_type"] == DocType.delivery_note:
+            await _delivery_note_books(row, lines, totals, delivery_date, by=by)
         (partner,) = await Partner.raw("SELECT * FROM partener WHERE id = {}", row["partner"])
         customer = customer_snapshot(partner)
         series_id = await series_for(
@@ -192,6 +197,24 @@ async def document_issue(*, document_id: int, by: Actor) -> str:
         ).where(Document.id == document_id)  # fmt: skip
         enqueue_after_commit("render_document", document_id=document_id)
     return full_number
+
+
+async def _delivery_note_books(
+    row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]], totals: Totals, day: date,
+    *, by: Actor,
+) -> None:  # fmt: skip
+    """An aviz ships the goods (way 9) and books them as delivered, to invoice: the stock
+    leaves now, and 418 = revenue + 4428 until the invoice (ro-fiscal.md §3)."""
+    costs = await stock_out(
+        company_id=row["company"], work_point_id=row["work_point"], day=day,
+        lines=[StockLine(x["article"], to_decimal(x["quantity"]), x["id"], x["article_kind"])
+               for x in lines if x["article"] is not None],
+        source_type=DOCUMENT, source_id=row["id"], dims=document_dims(row),
+    )  # fmt: skip
+    fx_rate, _ = await fx_for_invoice(row["currency"], day, None, None)
+    priced = [{**x, "net": t.net, "vat_rate": t.vat_rate} for x, t in zip(lines, totals.lines,
+                                                                          strict=True)]  # fmt: skip
+    await delivery_note_post(row, priced, fx_rate, day, by=by, costs=costs)
 
 
 async def document_cancel(*, document_id: int, reason: str, by: Actor) -> None:
@@ -227,6 +250,12 @@ async def document_cancel(*, document_id: int, reason: str, by: Actor) -> None:
             {Document.status: DocStatus.cancelled, Document.cancelled_at: datetime.now(UTC),
              Document.cancel_reason: reason}
         ).where(Document.id == document_id)  # fmt: skip
+        if row["doc_type"] == DocType.delivery_note:  # the goods come back, the books too
+            day = row["delivery_date"] or row["issue_date"]
+            await stock_revert(company_id=row["company"], source_type=DOCUMENT,
+                               source_id=document_id, day=day)  # fmt: skip
+            await source_reverse(source_type=DOCUMENT, source_id=document_id,
+                                 kind=EntryKind.delivery_note, day=day, by=by)  # fmt: skip
         enqueue_after_commit("render_document", document_id=document_id)  # stamped ANULAT
 
 
