@@ -18,7 +18,7 @@ from piccolo.table import Table
 from domain.core.clock import today
 from domain.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from domain.core.money import from_minor, input_decimal, q2
-from domain.core.tx import write_tx
+from domain.core.tx import is_sqlite, write_tx
 from domain.ledger.chart import DEFAULT_ACCOUNTS, check_postable, company_exists, split_code
 from domain.ledger.ops import entry_post
 from domain.ledger.rules import Dimensions, PostLine, month_of
@@ -218,6 +218,11 @@ async def period_close(*, company_id: int, month: date, by: Actor) -> bool:
         )
     async with write_tx():
         await company_exists(company_id)
+        if not is_sqlite():
+            # Wait for the postings in flight and hold new ones until this commits: a
+            # posting writes its entry before it looks for closed months (entry_post),
+            # so none can slip into the month being closed. SQLite's writers are serial.
+            await ClosedPeriod.raw("LOCK TABLE nota_contabila IN SHARE MODE")
         if await ClosedPeriod.exists().where(
             (ClosedPeriod.company == company_id) & (ClosedPeriod.month == month)
         ):  # fmt: skip

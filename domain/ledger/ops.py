@@ -113,6 +113,15 @@ async def entry_post(
     require_tx()
     lines = without_zero(lines)
     check_balanced(lines)
+    # The entry first, then the look for a closed month: on PostgreSQL closing a month
+    # locks the entries' table, so a posting either waits for the close (and then sees
+    # it) or is waited for (domain/ledger/manual.period_close).
+    entry = JournalEntry(
+        company=company_id, day=day, kind=kind, source_type=source_type, source_id=source_id,
+        reference=reference[:40], description=description[:300], reverses=reverses,
+        created_by=by_name[:150],
+    )  # fmt: skip
+    await entry.save()
     found, closed = await _accounts(company_id, day, lines)
     if closed:
         raise Conflict(
@@ -123,12 +132,6 @@ async def entry_post(
             details={"month": f"{day:%Y-%m}"},
         )
     accounts = [_resolve(line, i, found)["id"] for i, line in enumerate(lines)]
-    entry = JournalEntry(
-        company=company_id, day=day, kind=kind, source_type=source_type, source_id=source_id,
-        reference=reference[:40], description=description[:300], reverses=reverses,
-        created_by=by_name[:150],
-    )  # fmt: skip
-    await entry.save()
     rows = [_row(entry.id, company_id, day, x, a) for x, a in zip(lines, accounts, strict=True)]
     await JournalLine.insert(*rows)
     return entry.id
