@@ -8,6 +8,8 @@ from decimal import Decimal
 from domain.catalog.ops import article_create
 from domain.core.clock import today
 from domain.core.tx import write_tx
+from domain.inventory.receptions import reception_draft_create, reception_issue
+from domain.inventory.warehouses import warehouse_create
 from domain.ledger.chart import chart_setup
 from domain.org.permissions import SYSTEM
 from domain.org.users import user_create
@@ -205,6 +207,7 @@ async def demo_load(*, password: str) -> bool:
             partners,
             articles,
         )
+        await _demo_stock(company.id, shop.id, partners, articles)
         await _demo_invoices(company.id, partners, articles)
     return True
 
@@ -251,6 +254,34 @@ async def _demo_price_lists(
         rows=[{"role": "accountant", "level": "edit"}, {"team": where["team"], "level": "use"}],
         by=SYSTEM,
     )
+
+
+async def _demo_stock(
+    company_id: int, shop_id: int, partners: list[int], articles: list[int]
+) -> None:
+    """A central warehouse (the company's default) and the shop's, stocked through NIRs."""
+    laptop, coffee, *_ = articles
+    _alfa, beta, *_ = partners
+    central = await warehouse_create(
+        values={"company": company_id, "code": "DEP-CENTRAL", "name": "Depozit central",
+                "is_default": True}, by=SYSTEM,
+    )  # fmt: skip
+    shop = await warehouse_create(
+        values={"company": company_id, "work_point": shop_id, "code": "MAG-CJ",
+                "name": "Magazin Cluj", "is_default": True}, by=SYSTEM,
+    )  # fmt: skip
+    day = today()
+    for warehouse, lines in (
+        (central, [(laptop, 20, "2450.00"), (coffee, 120, "31.20")]),
+        (shop, [(coffee, 40, "31.20")]),
+    ):
+        nir = await reception_draft_create(
+            values={"company": company_id, "warehouse": warehouse, "partner": beta, "day": day,
+                    "supplier_doc_number": f"BC-{warehouse}", "supplier_doc_date": day},
+            lines=[{"article": a, "quantity": q, "unit_price": p} for a, q, p in lines],
+            by=SYSTEM,
+        )  # fmt: skip
+        await reception_issue(reception_id=nir, by=SYSTEM)
 
 
 async def _demo_invoices(company_id: int, partners: list[int], articles: list[int]) -> None:

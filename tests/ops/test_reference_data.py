@@ -128,6 +128,19 @@ async def test_demo_company_loaded_once():
     )
     assert [float(r["unit_price"]) for r in priced] == [2816.0]  # 3200 - 12 %, to the leu
 
+    # Stock came in on NIRs and left with the invoices and the aviz; everything is booked.
+    from domain.core.sums import minor_units_sum
+    from tables.ledger import JournalEntry, JournalLine
+    from tables.stock import StockMove
+
+    kinds = {r["kind"] for r in await StockMove.select(StockMove.kind)}
+    assert {"reception", "sale", "delivery_note", "return"} <= kinds
+    assert await JournalEntry.count() >= 8
+    [sums] = await JournalLine.select(
+        minor_units_sum(JournalLine.debit, "debit"), minor_units_sum(JournalLine.credit, "credit")
+    )
+    assert sums["debit"] == sums["credit"] > 0
+
     before = (await Partner.count(), await Article.count(), await BaseUser.count())
     assert await demo_load(password="alta-parola-1") is False
     assert (await Partner.count(), await Article.count(), await BaseUser.count()) == before
