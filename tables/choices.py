@@ -158,3 +158,28 @@ class EntryKind(StrEnum):
     manual = "manual"
     reclass = "reclass"
     reversal = "reversal"
+
+
+class EfacturaState(StrEnum):
+    """Where an invoice is on its way to ANAF; persisted before and after every call."""
+
+    invalid = "invalid"  # the XML fails the official rules: fix (or storno) before sending
+    validated = "validated"  # XML generated and valid, not yet asked to be sent
+    queued = "queued"  # to be sent (after `send_after`)
+    uploading = "uploading"  # an upload call started: never upload again before checking
+    uploaded = "uploaded"  # ANAF gave its upload index: poll stareMesaj
+    ok = "ok"  # accepted; the signed answer ZIP is stored
+    nok = "nok"  # refused by ANAF; its error file is stored
+    rejected = "rejected"  # refused at upload (no index): the answer says why
+
+
+class UploadKind(StrEnum):
+    standard = "standard"
+    extern = "extern"  # foreign buyer (extern=DA)
+    self_billed = "self_billed"  # autofactura=DA
+    b2c = "b2c"  # uploadb2c
+
+
+class AnafEnvironment(StrEnum):
+    test = "test"
+    prod = "prod"

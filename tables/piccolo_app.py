@@ -5,6 +5,14 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from tables.catalog import Article, UnitOfMeasure, VatCategory, VatRate
+from tables.efactura import (
+    AnafConnection,
+    EfacturaEvent,
+    EfacturaSubmission,
+    SpvMessage,
+    SupplierInvoice,
+    SupplierInvoiceLine,
+)
 from tables.ledger import (
     Account,
     AccountMapping,
@@ -96,6 +104,12 @@ TABLES = [
     StockReceptionLine,
     StockDocument,
     StockMove,
+    EfacturaSubmission,
+    EfacturaEvent,
+    AnafConnection,
+    SpvMessage,
+    SupplierInvoice,
+    SupplierInvoiceLine,
 ]
 
 APP_CONFIG = AppConfig(
