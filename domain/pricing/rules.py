@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from domain.core.errors import ValidationFailed
 from domain.org.permissions import Action, Actor, Area, allowed
@@ -168,15 +168,15 @@ def rounding_error(rule: str) -> str | None:
 def round_price(value: Decimal, rule: str) -> Decimal:
     """A derived price rounded by the list's rule (half up).
 
-    A step rounds to its nearest multiple (0.05 → 12.35). An ending x.NN rounds to the
-    nearest whole unit and takes NN off the next one: x.99 gives 10.99 for 11.20 and
-    11.99 for 11.60 — the usual shop price. A price that would end at or below zero keeps
-    the cent rounding.
+    A step rounds to its nearest multiple (0.05 → 12.35). An ending x.NN gives the nearest
+    price ending in .NN (ties go up): x.99 gives 10.99 for 11.20 and 11.99 for 11.60 — the
+    usual shop price. A price that would end at or below zero keeps the cent rounding.
     """
     if rule.startswith("x."):
         ending = Decimal(rule[1:])  # ".99"
-        whole = value.quantize(Decimal(1), ROUND_HALF_UP)
-        rounded = whole - 1 + ending
+        below = (value - ending).to_integral_value(rounding=ROUND_FLOOR) + ending
+        above = below + 1
+        rounded = above if above - value <= value - below else below
         return rounded if rounded > 0 else value.quantize(CENT, ROUND_HALF_UP)
     step = Decimal(rule) if rule else CENT
     return ((value / step).quantize(Decimal(1), ROUND_HALF_UP) * step).quantize(CENT)
