@@ -41,6 +41,7 @@ from controllers.partners import PartnerController
 from controllers.prices import PriceFileController, PriceResolveController
 from controllers.pricing import PriceListController, PricingController
 from controllers.printing import document_pdf, invoice_pdf
+from controllers.reports import ReportApiController, ReportPagesController
 from controllers.stock import StockController
 from domain.core.effects import install_dispatcher
 from domain.core.tx import engine, is_sqlite
@@ -101,6 +102,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StockController,
             EditorController,
             DocumentEditorController,
+            ReportPagesController,
+            ReportApiController,
             # The hand-made pages' scripts and styles: public, like the admin's assets.
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], opt={"exclude_from_auth": True}

@@ -108,3 +108,4 @@ unique_together(JournalEntry, "source_type", "source_id", "kind")
 index_together(JournalLine, "account", "day")
 index_together(JournalLine, "partner", "account", "day")
 index_together(JournalLine, "company", "day")
+index_together(JournalLine, "entry")  # an entry's lines: storno, counter-accounts in reports

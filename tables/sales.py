@@ -21,7 +21,7 @@ from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from tables._columns import CreatedAt, FxRate, Money, Quantity, UnitPrice
-from tables._constraints import unique_together
+from tables._constraints import index_together, unique_together
 from tables.catalog import Article, VatCategory
 from tables.choices import DocStatus, DocType, InvoiceTypeCode, VatRegime
 from tables.org import Company, CostCentre, Department, Person, Team, WorkPoint
@@ -146,6 +146,8 @@ class InvoiceVat(Table, tablename="tva_factura"):
 unique_together(DocumentSeries, "company", "doc_type", "prefix")
 unique_together(Invoice, "series", "number")
 unique_together(InvoiceLine, "invoice", "position")
+index_together(Invoice, "company", "issue_date")  # a month's invoices: the sales journal
+index_together(InvoiceVat, "invoice")  # an invoice's VAT breakdown
 
 
 class Document(Table, tablename="document_vanzare"):
