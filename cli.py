@@ -110,6 +110,35 @@ def import_bnr(source: str) -> None:
     click.echo(f"Cursuri noi importate: {_run(_with_pool(work()))}")
 
 
+@catastif.command(
+    name="efactura-rules",
+    help="Descarcă regulile oficiale e-Factura (ANAF CIUS-RO, schemele UBL 2.1 OASIS).",
+)
+@click.option(
+    "--dir", "target", type=click.Path(path_type=Path), default=None,
+    help="Dosarul regulilor (implicit EFACTURA_RULES_DIR sau DATA_DIR/efactura-rules).",
+)  # fmt: skip
+@click.option("--anaf-url", default=None, help="Altă adresă a arhivei ANAF (aceiași octeți).")
+@click.option("--xslt-url", default=None, help="Altă adresă a regulilor compilate (XSLT).")
+@click.option("--ubl-url", default=None, help="Altă adresă a arhivei UBL 2.1 (OASIS).")
+def efactura_rules(
+    target: Path | None, anaf_url: str | None, xslt_url: str | None, ubl_url: str | None
+) -> None:
+    from domain.core.errors import DomainError
+    from domain.efactura.validate import OFFICIAL_SOURCES, RuleSource, rules_install
+    from settings import Settings
+
+    folder = target or Settings.from_env().efactura_rules_dir
+    # A mirror must serve the same bytes: the pinned checksums still apply.
+    urls = {"anaf": anaf_url, "xslt": xslt_url, "ubl": ubl_url}
+    sources = {k: RuleSource(u, OFFICIAL_SOURCES[k].sha256) for k, u in urls.items() if u}
+    try:
+        manifest = rules_install(folder, sources=sources)
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.message_ro} (cod {exc.code})") from exc
+    click.echo(f"Regulile e-Factura {manifest['rules_version']} sunt în {folder}.")
+
+
 class CatastifCLI(CLIPluginProtocol):
     def on_cli_init(self, cli: click.Group) -> None:
         cli.add_command(catastif)

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent
+ANAF_OAUTH_URL = "https://logincert.anaf.ro/anaf-oauth2/v1"
+ANAF_API_URL = "https://api.anaf.ro"  # + /{test|prod}/FCTEL/rest/...
+ANAF_PUBLIC_URL = "https://webservicesp.anaf.ro"  # transformare (XML -> PDF), no token
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,13 @@ class Settings:
     anaf_vat_url: str
     bnr_daily_url: str
     run_worker_in_process: bool
+    efactura_rules_dir: Path  # UBL 2.1 XSD + ANAF's CIUS-RO rules (`catastif efactura-rules`)
+    # e-Factura (SPV): OAuth host, the API host (`/{test|prod}/FCTEL/rest/...` under it),
+    # the public host of `transformare`, and the timeout of one call to them.
+    anaf_oauth_url: str
+    anaf_api_url: str
+    anaf_public_url: str
+    anaf_timeout_s: float
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +63,13 @@ class Settings:
             # with it, workers are separate `saq jobs.worker.settings` processes unless
             # RUN_WORKER=1 asks for one inside the web process as well.
             run_worker_in_process=redis_url is None or env.get("RUN_WORKER", "") == "1",
+            efactura_rules_dir=Path(
+                env.get("EFACTURA_RULES_DIR") or data_dir / "efactura-rules"
+            ).resolve(),
+            anaf_oauth_url=env.get("ANAF_OAUTH_URL", ANAF_OAUTH_URL).rstrip("/"),
+            anaf_api_url=env.get("ANAF_API_URL", ANAF_API_URL).rstrip("/"),
+            anaf_public_url=env.get("ANAF_PUBLIC_URL", ANAF_PUBLIC_URL).rstrip("/"),
+            anaf_timeout_s=float(env.get("ANAF_TIMEOUT_S", "") or 60),
         )
 
 
