@@ -200,6 +200,9 @@ async def _assigned(ctx: PriceContext, actor: Actor) -> list[tuple[PriceTarget, 
 
 
 async def _items(article_ids: Sequence[int], list_ids: Sequence[int], day: date) -> list[Item]:
+    """The items that can price a line on `day`: in force, and of each (list, article, tier)
+    only the latest start (then the latest entered). Older history is not read: it grows
+    with every price change, and `pick_item` would pass it over (docs/benchmarks.md)."""
     out: list[Item] = []
     lists = sorted(list_ids)
     if not lists:
@@ -207,11 +210,15 @@ async def _items(article_ids: Sequence[int], list_ids: Sequence[int], day: date)
     for start in range(0, len(article_ids), CHUNK):
         chunk = article_ids[start : start + CHUNK]
         for r in await PriceList.raw(
-            "SELECT id, price_list, article, min_quantity, price, valid_from, valid_to "
-            f"FROM pret WHERE article IN ({_placeholders(chunk)}) "
-            f"AND price_list IN ({_placeholders(lists)}) "
-            "AND valid_from <= {} AND (valid_to IS NULL OR valid_to >= {})",
-            *chunk, *lists, day, day,
+            "SELECT p.id, p.price_list, p.article, p.min_quantity, p.price, p.valid_from, "
+            f"p.valid_to FROM pret p WHERE p.article IN ({_placeholders(chunk)}) "
+            f"AND p.price_list IN ({_placeholders(lists)}) "
+            "AND p.valid_from <= {} AND (p.valid_to IS NULL OR p.valid_to >= {}) "
+            "AND NOT EXISTS (SELECT 1 FROM pret n WHERE n.article = p.article "
+            "AND n.price_list = p.price_list AND n.min_quantity = p.min_quantity "
+            "AND n.valid_from <= {} AND (n.valid_to IS NULL OR n.valid_to >= {}) "
+            "AND (n.valid_from > p.valid_from OR (n.valid_from = p.valid_from AND n.id > p.id)))",
+            *chunk, *lists, day, day, day, day,
         ):  # fmt: skip
             out.append(
                 Item(r["id"], r["price_list"], r["article"], to_decimal(r["min_quantity"]),
@@ -313,8 +320,22 @@ async def resolve_prices(
         raise ValidationFailed(
             "ARTICLE_INVALID", f"Articolul nr. {min(unknown)} nu există.", field="article"
         )
+    # Items only of the lists that can price a line: usable and in force, and the bases
+    # they derive from (a base prices through its derived list whoever may use the base).
+    wanted = {
+        i
+        for i, row in lists.items()
+        if reaches(levels[i], PriceAccess.use)
+        and row.active
+        and in_force(row.valid_from, row.valid_to, ctx.day)
+    }
+    for list_id in list(wanted):
+        base = lists[list_id].base_list
+        while base is not None and base not in wanted:
+            wanted.add(base)
+            base = lists[base].base_list
     items: dict[tuple[int, int], list[Item]] = defaultdict(list)
-    for item in await _items(article_ids, list(lists), ctx.day):
+    for item in await _items(article_ids, sorted(wanted), ctx.day):
         items[(item.price_list, item.article)].append(item)
     book = _Book(
         ctx.day, lists, items,
