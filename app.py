@@ -28,6 +28,7 @@ from controllers.auth import ApiAuthMiddleware
 from controllers.catalog import ArticleController, ReferenceController
 from controllers.documents import DocumentController, InvoiceFlowController, series_ranges_list
 from controllers.editor import DocumentEditorController, EditorController
+from controllers.efactura import EfacturaController, SpvOAuthController
 from controllers.errors import EXCEPTION_HANDLERS
 from controllers.health import health
 from controllers.invoices import InvoiceController
@@ -37,12 +38,14 @@ from controllers.ledger import (
     JournalEntryController,
     PeriodController,
 )
+from controllers.meters import MeterController
 from controllers.partners import PartnerController
 from controllers.prices import PriceFileController, PriceResolveController
 from controllers.pricing import PriceListController, PricingController
 from controllers.printing import document_pdf, invoice_pdf
 from controllers.reports import ReportApiController, ReportPagesController
 from controllers.stock import StockController
+from controllers.supplier_invoices import SpvMessageController, SupplierInvoiceController
 from domain.core.effects import install_dispatcher
 from domain.core.tx import engine, is_sqlite
 from jobs.dispatch import queue_dispatcher
@@ -86,6 +89,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ArticleController,
             ReferenceController,
             InvoiceController,
+            EfacturaController,
+            SpvOAuthController,
             invoice_pdf,
             document_pdf,
             InvoiceFlowController,
@@ -100,6 +105,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeriodController,
             DoubtfulController,
             StockController,
+            SupplierInvoiceController,
+            SpvMessageController,
+            MeterController,
             EditorController,
             DocumentEditorController,
             ReportPagesController,

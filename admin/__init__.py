@@ -22,11 +22,13 @@ from admin.forms.anaf_partner import anaf_partner_form
 from admin.forms.api_token import api_token_form
 from admin.forms.bnr_import import bnr_import_form
 from admin.forms.document_actions import document_action_forms
+from admin.forms.efactura_forms import efactura_forms
 from admin.forms.invoice_actions import invoice_action_forms
 from admin.forms.ledger_forms import ledger_forms
 from admin.forms.new_user import new_user_form
 from admin.forms.price_actions import price_action_forms
 from admin.forms.print_action import print_action_form
+from admin.forms.spv_forms import spv_forms
 from admin.forms.stock_forms import stock_forms
 from admin.guards import AdminRefusal
 from admin.labels import RomanianLabels, label
@@ -149,11 +151,13 @@ def build_admin(settings: Settings) -> ASGIApp:
             api_token_form(),
             new_user_form(),
             *invoice_action_forms(),
+            *efactura_forms(settings),
             *document_action_forms(),
             *price_action_forms(),
             *ledger_forms(),
             print_action_form(settings),
             *stock_forms(),
+            *spv_forms(),
         ],
         site_name="Catastif",
         # The hand-made pages, reachable from the admin with the same login.

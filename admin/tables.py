@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import OrderBy, TableConfig
+from starlette.requests import Request
 
 from admin.guards import (
     area_guard,
@@ -11,6 +12,9 @@ from admin.guards import (
     price_list_guard,
     price_list_rows_guard,
     read_only_guard,
+    request_actor,
+    row_id_of,
+    with_checks,
 )
 from admin.hooks import (
     account_hooks,
@@ -22,6 +26,7 @@ from admin.hooks import (
     record_hooks,
 )
 from domain.catalog.ops import article_prepare, vat_rate_prepare
+from domain.efactura.receive_import import RECEIVE_AREA
 from domain.inventory.warehouses import STOCK_AREA, settings_prepare, warehouse_prepare
 from domain.ledger.chart import mapping_prepare
 from domain.org.geo import normalize_country, normalize_county, normalize_sector
@@ -29,9 +34,24 @@ from domain.org.permissions import Area
 from domain.partners.identity import normalize_cnp, normalize_iban
 from domain.partners.ops import partner_prepare
 from domain.partners.rules import normalize_account
+from domain.sales.meters import (
+    meter_delete_check,
+    meter_prepare,
+    reading_delete_check,
+    reading_prepare,
+)
 from tables.catalog import Article, UnitOfMeasure, VatCategory, VatRate
 from tables.choices import PartnerRoleKind
+from tables.efactura import (
+    AnafConnection,
+    EfacturaEvent,
+    EfacturaSubmission,
+    SpvMessage,
+    SupplierInvoice,
+    SupplierInvoiceLine,
+)
 from tables.ledger import Account, AccountMapping, ClosedPeriod, JournalEntry, JournalLine
+from tables.meters import Meter, MeterReading
 from tables.org import (
     ApiToken,
     Company,
@@ -343,6 +363,59 @@ TABLE_CONFIGS = [
     ),
 ]
 
+# e-Factura: each invoice's way to ANAF (the forms «e-Factura: ...» act), its trail, and
+# the companies' SPV connections (secrets and tokens encrypted, never shown).
+EFACTURA = "e-Factura"
+EFACTURA_BY_FORMS = (
+    "Starea e-Factura se schimbă doar prin formularele «e-Factura: validează / trimite acum / "
+    "actualizează» și prin lucrările automate; conexiunea SPV prin «e-Factura: conexiune SPV»."
+)
+TABLE_CONFIGS += [
+    TableConfig(
+        EfacturaSubmission,
+        menu_group=EFACTURA,
+        validators=read_only_guard(Area.sales, EFACTURA_BY_FORMS),
+        visible_columns=[
+            EfacturaSubmission.id,
+            EfacturaSubmission.invoice,
+            EfacturaSubmission.state,
+            EfacturaSubmission.environment,
+            EfacturaSubmission.upload_kind,
+            EfacturaSubmission.upload_index,
+            EfacturaSubmission.attempts,
+            EfacturaSubmission.next_check_at,
+            EfacturaSubmission.finished_at,
+        ],
+        visible_filters=[
+            EfacturaSubmission.state,
+            EfacturaSubmission.invoice,
+            EfacturaSubmission.company,
+            EfacturaSubmission.environment,
+            EfacturaSubmission.upload_kind,
+            EfacturaSubmission.upload_index,
+        ],
+        order_by=[OrderBy(EfacturaSubmission.id, ascending=False)],
+        link_column=EfacturaSubmission.id,
+    ),
+    TableConfig(
+        EfacturaEvent,
+        menu_group=EFACTURA,
+        validators=read_only_guard(Area.sales, EFACTURA_BY_FORMS),
+        visible_filters=[EfacturaEvent.submission, EfacturaEvent.state_to, EfacturaEvent.at],
+        order_by=[OrderBy(EfacturaEvent.id, ascending=False)],
+    ),
+    TableConfig(
+        AnafConnection,
+        menu_group=EFACTURA,
+        validators=read_only_guard(Area.org, EFACTURA_BY_FORMS),
+        exclude_visible_columns=[
+            AnafConnection.client_secret_enc,
+            AnafConnection.access_token_enc,
+            AnafConnection.refresh_token_enc,
+        ],
+    ),
+]
+
 # Stocuri: warehouses and settings are edited here (through the same checks as the API);
 # receptions, stock documents and moves only through the forms and the API.
 STOCK = "Stocuri"
@@ -529,5 +602,143 @@ TABLE_CONFIGS += [
         menu_group=LEDGER,
         validators=read_only_guard(Area.ledger, PERIODS_BY_FORM),
         order_by=[OrderBy(ClosedPeriod.month, ascending=False)],
+    ),
+]
+
+# Contoare (way 22): meters and readings through the same checks as the API; a reading
+# that is billed (or on a draft invoice) is neither changed nor deleted. The invoice
+# links are written by the domain (domain/sales/meters.py), not typed here.
+
+
+async def _meter_delete(piccolo_crud: object, request: Request) -> None:
+    await meter_delete_check(row_id_of(request) or 0, by=await request_actor(request))
+
+
+async def _reading_delete(piccolo_crud: object, request: Request) -> None:
+    await reading_delete_check(row_id_of(request) or 0, by=await request_actor(request))
+
+
+TABLE_CONFIGS += [
+    TableConfig(
+        Meter,
+        menu_group=SALES,
+        validators=with_checks(area_guard(Area.sales), delete_single=_meter_delete),
+        hooks=record_hooks(Meter, meter_prepare, "meter_id"),
+        visible_columns=[
+            Meter.serial,
+            Meter.partner,
+            Meter.article,
+            Meter.location,
+            Meter.multiplier,
+            Meter.active,
+        ],
+        visible_filters=[Meter.partner, Meter.article, Meter.serial, Meter.active],
+        order_by=[OrderBy(Meter.id)],
+        link_column=Meter.serial,
+    ),
+    TableConfig(
+        MeterReading,
+        menu_group=SALES,
+        validators=with_checks(area_guard(Area.sales), delete_single=_reading_delete),
+        hooks=record_hooks(MeterReading, reading_prepare, "reading_id"),
+        visible_columns=[
+            MeterReading.meter,
+            MeterReading.day,
+            MeterReading.index,
+            MeterReading.reset,
+            MeterReading.previous_index,
+            MeterReading.draft_invoice,
+            MeterReading.invoice_line,
+            MeterReading.note,
+        ],
+        visible_filters=[MeterReading.meter, MeterReading.day, MeterReading.reset],
+        order_by=[OrderBy(MeterReading.day, ascending=False)],
+    ),
+]
+
+# SPV: what arrives from ANAF. Messages are written by the receiving job; supplier invoices
+# and their lines mirror the supplier's XML (the legal document), so the admin shows them
+# and never edits them: they come from the job or from «Importă factură furnizor (XML)».
+SPV = "SPV"
+SPV_WRITTEN_BY_JOB = (
+    "Mesajele SPV și facturile primite se scriu doar la preluarea din SPV sau din formularul "
+    "«Importă factură furnizor (XML)»; o factură primită reflectă XML-ul furnizorului și nu "
+    "se modifică (o corectură vine de la furnizor, ca stornare)."
+)
+TABLE_CONFIGS += [
+    TableConfig(
+        SpvMessage,
+        menu_group=SPV,
+        validators=read_only_guard(RECEIVE_AREA, SPV_WRITTEN_BY_JOB),
+        visible_columns=[
+            SpvMessage.id,
+            SpvMessage.created,
+            SpvMessage.kind,
+            SpvMessage.message_id,
+            SpvMessage.request_id,
+            SpvMessage.processed_at,
+            SpvMessage.error,
+        ],
+        visible_filters=[
+            SpvMessage.kind,
+            SpvMessage.message_id,
+            SpvMessage.request_id,
+            SpvMessage.created,
+            SpvMessage.processed_at,
+            SpvMessage.company,
+        ],
+        order_by=[OrderBy(SpvMessage.id, ascending=False)],
+    ),
+    TableConfig(
+        SupplierInvoice,
+        menu_group=SPV,
+        validators=read_only_guard(RECEIVE_AREA, SPV_WRITTEN_BY_JOB),
+        visible_columns=[
+            SupplierInvoice.id,
+            SupplierInvoice.partner,
+            SupplierInvoice.number,
+            SupplierInvoice.issue_date,
+            SupplierInvoice.type_code,
+            SupplierInvoice.currency,
+            SupplierInvoice.tax_exclusive,
+            SupplierInvoice.vat_total,
+            SupplierInvoice.payable,
+            SupplierInvoice.status,
+            SupplierInvoice.spv_message,
+        ],
+        visible_filters=[
+            SupplierInvoice.partner,
+            SupplierInvoice.number,
+            SupplierInvoice.issue_date,
+            SupplierInvoice.status,
+            SupplierInvoice.type_code,
+            SupplierInvoice.company,
+        ],
+        order_by=[OrderBy(SupplierInvoice.id, ascending=False)],
+        link_column=SupplierInvoice.number,
+    ),
+    TableConfig(
+        SupplierInvoiceLine,
+        menu_group=SPV,
+        validators=read_only_guard(RECEIVE_AREA, SPV_WRITTEN_BY_JOB),
+        visible_columns=[
+            SupplierInvoiceLine.supplier_invoice,
+            SupplierInvoiceLine.position,
+            SupplierInvoiceLine.description,
+            SupplierInvoiceLine.seller_item_id,
+            SupplierInvoiceLine.article,
+            SupplierInvoiceLine.quantity,
+            SupplierInvoiceLine.uom_code,
+            SupplierInvoiceLine.unit_price,
+            SupplierInvoiceLine.net,
+            SupplierInvoiceLine.vat_code,
+            SupplierInvoiceLine.vat_rate,
+        ],
+        visible_filters=[
+            SupplierInvoiceLine.supplier_invoice,
+            SupplierInvoiceLine.article,
+            SupplierInvoiceLine.seller_item_id,
+        ],
+        order_by=[OrderBy(SupplierInvoiceLine.id, ascending=False)],
     ),
 ]

@@ -9,11 +9,15 @@ from typing import Any
 from saq import Queue
 
 from domain.core.effects import Dispatcher
+from jobs.efactura import enqueue_efactura_download, enqueue_efactura_poll, enqueue_efactura_send
 from jobs.printing import enqueue_document_pdf, enqueue_invoice_pdf
 
 POLICIES: dict[str, Callable[..., Awaitable[Any]]] = {
     "render_invoice": enqueue_invoice_pdf,
     "render_document": enqueue_document_pdf,
+    "efactura_send": enqueue_efactura_send,
+    "efactura_poll": enqueue_efactura_poll,
+    "efactura_download": enqueue_efactura_download,
 }
 
 

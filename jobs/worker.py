@@ -13,16 +13,34 @@ from saq import CronJob, Queue
 
 from domain.core.effects import install_dispatcher
 from domain.core.tx import engine, is_sqlite
+from jobs import efactura, efactura_receive
 from jobs.dispatch import queue_dispatcher
 from jobs.fx import import_bnr_rates
 from jobs.printing import render_document, render_invoice
 from settings import Settings
 
-FUNCTIONS = [import_bnr_rates, render_invoice, render_document]
+FUNCTIONS = [
+    import_bnr_rates,
+    render_invoice,
+    render_document,
+    *efactura.FUNCTIONS,
+    *efactura_receive.FUNCTIONS,
+]
 CRON_JOBS = [
     # BNR publishes around 13:00 on banking days; 13:30 leaves a margin and 16:30
     # catches a late publication (the import is idempotent).
     CronJob(import_bnr_rates, cron="30 13,16 * * 1-5", timeout=120, retries=3),
+    # e-Factura: due steps (lost jobs, polls, recoveries) and automatic sending.
+    CronJob(
+        efactura.efactura_sweep, cron="* * * * *", timeout=efactura.SWEEP_TIMEOUT_S, retries=1
+    ),
+    # e-Factura: the SPV inbox of every connected company (received invoices, messages).
+    CronJob(
+        efactura_receive.efactura_receive_daily,
+        cron=efactura_receive.RECEIVE_CRON,
+        timeout=efactura_receive.DAILY_TIMEOUT_S,
+        retries=2,
+    ),
 ]
 
 

@@ -20,6 +20,7 @@ from tables.ledger import (
     JournalEntry,
     JournalLine,
 )
+from tables.meters import Meter, MeterReading
 from tables.org import (
     ApiToken,
     Company,
@@ -110,6 +111,8 @@ TABLES = [
     SpvMessage,
     SupplierInvoice,
     SupplierInvoiceLine,
+    Meter,
+    MeterReading,
 ]
 
 APP_CONFIG = AppConfig(

@@ -21,6 +21,7 @@ from domain.core.effects import enqueue_after_commit
 from domain.core.errors import Conflict, NotFound, ValidationFailed
 from domain.core.money import input_decimal, q2, to_decimal
 from domain.core.tx import for_update, for_update_sql, write_tx
+from domain.efactura.status import efactura_blocks_cancel
 from domain.inventory.ops import StockLine, stock_out, stock_revert
 from domain.ledger.posting_ops import INVOICE, document_dims, invoice_post, source_reverse
 from domain.org.permissions import Action, Actor, Area, require
@@ -396,6 +397,8 @@ async def invoice_cancel(*, invoice_id: int, reason: str, by: Actor) -> None:
                 "Se pot anula doar facturile emise (o ciornă se șterge).",
                 "Only an issued invoice can be cancelled.",
             )
+        if why := await efactura_blocks_cancel(invoice_id):
+            raise Conflict("INVOICE_SENT_TO_ANAF", why, "The invoice reached ANAF: credit it.")
         if await Invoice.exists().where(Invoice.corrects == invoice_id):
             raise Conflict(
                 "INVOICE_HAS_CORRECTIONS",

@@ -5,7 +5,7 @@ Ways 1, 12, 13, 25, 26 are in test_invoice_issue.py; 15 and 18 in the API tests.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,6 +20,7 @@ from domain.sales.documents import (
     warranty_from_invoice,
 )
 from domain.sales.invoices import invoice_draft_create, invoice_issue
+from domain.sales.meters import meter_create, meter_get, reading_record, utilities_invoice_draft
 from domain.sales.progress import line_progress
 from tables.choices import DocType, InvoiceTypeCode
 from tables.org import Company
@@ -240,6 +241,41 @@ async def test_ways_20_21_22_services_rent_and_utilities_at_their_rates(ctx):
     groups = {g.vat_rate: g.base for g in issued.totals.groups}
     assert groups[Decimal("11.00")] == Decimal("121.85")  # 15 x 8.1234
     assert groups[Decimal("21.00")] == Decimal("1625.00") + Decimal("4500.00") + Decimal("419.83")
+
+
+async def test_way_22_utilities_through_meters(ctx):
+    """The same consumption as above, read from meters instead of typed: the meters
+    give the quantities and the descriptions, each utility keeps its own VAT rate."""
+    water = await make_article("APA", name="Apă", kind="utility", uom="MTQ",
+                               vat_category="S-REDUSA")  # fmt: skip
+    power = await make_article("CURENT", name="Energie electrică", kind="utility", uom="KWH")
+    readings = {}
+    for article, serial, old, new in ((water, "AP-1", "1234", "1249"),
+                                      (power, "EL-1", "20500", "20812")):  # fmt: skip
+        meter = await meter_create(
+            values={"partner": ctx["client"], "article": article, "serial": serial}, by=SYSTEM
+        )
+        for day, index in ((DAY - timedelta(days=31), old), (DAY - timedelta(days=1), new)):
+            await reading_record(meter_id=meter, day=day, index=index, by=SYSTEM)
+        readings[serial] = meter
+    draft = await utilities_invoice_draft(
+        company_id=ctx["company"], partner_id=ctx["client"], until=DAY, by=SYSTEM,
+        prices={water: "8.1234", power: "1.3456"},
+    )  # fmt: skip
+    lines = (
+        await InvoiceLine.select()
+        .where(InvoiceLine.invoice == draft)
+        .order_by(InvoiceLine.position)
+    )
+    assert [x["description"] for x in lines] == [
+        "Apă: index vechi 1.234,000 → index nou 1.249,000 (contor AP-1)",
+        "Energie electrică: index vechi 20.500,000 → index nou 20.812,000 (contor EL-1)",
+    ]
+    issued = await issue(draft)
+    groups = {g.vat_rate: g.base for g in issued.totals.groups}
+    assert groups == {Decimal("11.00"): Decimal("121.85"), Decimal("21.00"): Decimal("419.83")}
+    meter = await meter_get(readings["AP-1"], by=SYSTEM)
+    assert {r["state"] for r in meter["readings"]} == {"billed"}
 
 
 @pytest.mark.parametrize("cnp", ["1850715420011", None])
