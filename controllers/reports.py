@@ -4,11 +4,14 @@ PDF (`?format=pdf`).
 
 - trial balance (balanța de verificare), customer / supplier file (fișa partenerului),
   account statement (fișa de cont), general ledger (cartea mare), sales journal (jurnalul
-  de vânzări), efficiency per dimension (with a chart drawn on the server).
+  de vânzări), efficiency per dimension (with a chart drawn on the server);
+- the stock card (fișa de magazie) and the stock's value per warehouse at a date (with a
+  chart of the value per warehouse).
 
-The reports are read models in domain/ledger/reports*.py; this module parses, calls them
-and shapes the answer. A page refused (a bad period, no right to the books) shows its form
-again with the reason; a page without a session sends the browser to the admin's login.
+The reports are read models in domain/ledger/reports*.py and domain/inventory/queries.py;
+this module parses, calls them and shapes the answer. A page refused (a bad period, no
+right to the books) shows its form again with the reason; a page without a session sends
+the browser to the admin's login.
 """
 
 from __future__ import annotations
@@ -20,16 +23,19 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import anyio
+import msgspec
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.exceptions import NotAuthorizedException
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from controllers.editor.pages import ro_date, ro_number
+from controllers.schemas import MAX_INT
 from controllers.schemas.reports import (
     AccountCode,
     CompanyId,
@@ -40,14 +46,21 @@ from controllers.schemas.reports import (
     PartnerId,
     Start,
 )
+from controllers.schemas.stock import StockCardOut, ValuationOut
+from domain.catalog.articles import article_page
 from domain.core.clock import today
 from domain.core.errors import DomainError, ValidationFailed
+from domain.inventory.queries import stock_card, stock_valuation, warehouse_get, warehouse_list
+from domain.inventory.reports_csv import card_totals, stock_card_csv, stock_valuation_csv
+from domain.inventory.warehouses import STOCK_AREA
+from domain.ledger.chart import company_exists
 from domain.ledger.reports import (
     ROW_LIMIT,
     account_choices,
     company_brief,
     company_choices,
     month_period,
+    period_check,
 )
 from domain.ledger.reports_account import AccountStatement, account_statement
 from domain.ledger.reports_balance import (
@@ -70,10 +83,12 @@ from domain.ledger.reports_csv import (
 from domain.ledger.reports_efficiency import DIMENSIONS, Dimension, Efficiency, efficiency
 from domain.ledger.reports_partner import PartnerFile, Side, partner_file
 from domain.ledger.reports_sales import ColumnHead, SalesJournal, sales_journal
-from domain.org.permissions import Actor
+from domain.org.permissions import Action, Actor, require
 from domain.partners.queries import partner_page
+from domain.sales.queries import default_company_id
 from domain.sales.rules import REGIME_RO
 from printing.render import _LOCK, TEMPLATES, _environment, _weasy
+from tables.choices import ArticleKind
 
 ROOT = Path(__file__).resolve().parent.parent
 CSS_FILE = ROOT / "templates" / "reports" / "reports.css"
@@ -116,12 +131,19 @@ REPORTS = (
     ReportInfo("efficiency", "Eficiență: venituri, costuri, marjă",
                "Venituri, costul vânzărilor și marja brută pe centru de cost, punct de lucru, "
                "departament, echipă sau persoană, cu grafic."),
+    ReportInfo("stock-card", "Fișa de magazie",
+               "Intrările și ieșirile unui articol într-o gestiune, cu stocul cantitativ și "
+               "valoric după fiecare operație, de la stocul inițial la cel final."),
+    ReportInfo("stock-valuation", "Valoarea stocului pe gestiuni",
+               "Cantitatea, costul mediu și valoarea fiecărui articol din fiecare gestiune la "
+               "o dată, cu totalul fiecărei gestiuni și grafic."),
 )  # fmt: skip
 TITLES = {r.key: r.title for r in REPORTS}
 SIDE_RO = {"client": "Fișa clientului", "supplier": "Fișa furnizorului"}
 DETAIL_RO = {"synthetic": "conturi sintetice", "analytic": "conturi analitice"}
 LEVEL_CSS = {"account": "", "group": "group", "class": "class", "total": "total"}
 TYPE_RO = {"380": "factură", "381": "stornare", "386": "avans", "389": "autofactură"}
+STOCKED = (ArticleKind.goods, ArticleKind.product)
 
 
 @cache
@@ -182,6 +204,8 @@ CSV_WRITERS: dict[str, Callable[..., str]] = {
     "general-ledger": general_ledger_csv,
     "sales-journal": sales_journal_csv,
     "efficiency": efficiency_csv,
+    "stock-card": stock_card_csv,
+    "stock-valuation": stock_valuation_csv,
 }
 
 
@@ -230,6 +254,10 @@ def _context(kind: str, report: Any) -> dict[str, Any]:
         out["printed_groups"] = column_groups(out["printed_columns"])
     if isinstance(report, Efficiency):
         out["chart"] = Markup(efficiency_chart(report))  # our own SVG, its texts escaped
+    if kind == "stock-card" and report is not None:
+        out["totals"] = card_totals(report)
+    if kind == "stock-valuation" and report is not None and len(report["warehouses"]) > 1:
+        out["chart"] = Markup(valuation_chart(report))  # one warehouse needs no chart
     return out
 
 
@@ -265,6 +293,17 @@ def efficiency_chart(report: Efficiency) -> str:
     return bar_chart(title, series, groups)
 
 
+def valuation_chart(report: Mapping[str, Any]) -> str:
+    groups = [Group(f"{w['code']} {w['name']}", (w["value"],)) for w in report["warehouses"]]
+    title = f"Valoarea stocului pe gestiuni la {ro_date(report['on'])}"
+    return bar_chart(title, (Series("Valoare (lei)", "#1d4ed8"),), groups)
+
+
+def _company_of(report: Any) -> int:
+    """The company a report is of (the stock reports are the inventory's plain dicts)."""
+    return report["company"] if isinstance(report, Mapping) else report.company
+
+
 async def export(
     kind: str, report: Any, fmt: str, name_parts: tuple[object, ...], extra: Mapping[str, Any]
 ) -> Response[Any]:
@@ -277,7 +316,7 @@ async def export(
             headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
         )
     context = {**_context(kind, report), **extra}
-    context["company"] = await company_brief(report.company)
+    context["company"] = await company_brief(_company_of(report))
     template = kind.replace("-", "_") + ".html"
     pdf = await anyio.to_thread.run_sync(render_report_pdf, template, context)
     return Response(
@@ -551,6 +590,70 @@ class ReportPagesController(Controller):
                              lambda r: (r.dimension, r.start, r.end),
                              dimensions={k: v[1] for k, v in DIMENSIONS.items()})  # fmt: skip
 
+    @get("/stock-card", **PAGE)
+    async def stock_card_page(
+        self,
+        request: Request,
+        warehouse: str = "",
+        article: str = "",
+        q: str = "",
+        start: str = "",
+        end: str = "",
+        file_format: PageFormatParam = "",
+    ) -> Any:
+        first, last = _this_month()
+        warehouses = await _warehouses(request)
+        if not warehouse.strip() and len(warehouses) == 1:
+            warehouse = str(warehouses[0]["id"])  # nothing to choose
+        form = {"warehouse": warehouse.strip(), "article": article.strip(),
+                "start": start or first.isoformat(), "end": end or last.isoformat()}  # fmt: skip
+        found: list[dict[str, Any]] = []
+        error: DomainError | None = None
+        if not form["article"] and q.strip():
+            try:
+                rows, _more = await article_page(by=request.user, q=q[:100], limit=20)
+                found = [r for r in rows if r["kind"] in STOCKED]
+            except DomainError as exc:
+                error = exc
+        build: Build | None = None
+        if form["article"]:
+
+            async def build() -> dict[str, Any]:
+                return await card_report(
+                    by=request.user, warehouse_id=_id(warehouse, "warehouse"),
+                    article_id=_id(article, "article") or 0,
+                    start=_day(start, "start", first), end=_day(end, "end", last),
+                )  # fmt: skip
+
+        extra = {"q": q, "found": found, "warehouses": warehouses}
+        if error is not None:
+            return _page(request, "stock-card", form, error=error, **extra)
+        return await _answer(request, "stock-card", form, file_format, build,
+                             lambda r: (r["warehouse"]["code"], r["article"]["code"],
+                                        r["date_from"], r["date_to"]), **extra)  # fmt: skip
+
+    @get("/stock-valuation", **PAGE)
+    async def stock_valuation_page(
+        self,
+        request: Request,
+        on: str = "",
+        warehouse: str = "",
+        company: str = "",
+        file_format: PageFormatParam = "",
+    ) -> Any:
+        form = {"on": on.strip() or today().isoformat(), "warehouse": warehouse.strip(),
+                "company": company}  # fmt: skip
+
+        async def build() -> dict[str, Any]:
+            return await valuation_report(
+                by=request.user, on=_day(on, "on", today()),
+                warehouse_id=_id(warehouse, "warehouse"), company_id=_id(company, "company"),
+            )  # fmt: skip
+
+        return await _answer(request, "stock-valuation", form, file_format, build,
+                             lambda r: (r["on"], _only_warehouse(r, form["warehouse"])),
+                             warehouses=await _warehouses(request))  # fmt: skip
+
 
 async def _accounts(request: Request, company: str) -> list[dict[str, Any]]:
     """The account picker's choices; none when the books are not the user's (the report
@@ -561,7 +664,86 @@ async def _accounts(request: Request, company: str) -> list[dict[str, Any]]:
         return []
 
 
+# ------------------------------------------------------------------------------ stock
+
+
+async def stock_company(by: Actor, company_id: int | None, warehouse_id: int | None) -> int:
+    """Whose stock a report shows: the warehouse's company when one is named (another
+    company named beside it is refused), else the company named, else the only one."""
+    require(by, STOCK_AREA, Action.read)
+    if warehouse_id is not None:
+        warehouse = await warehouse_get(warehouse_id, by=by)
+        if company_id is not None and company_id != warehouse["company"]:
+            raise ValidationFailed(
+                "WAREHOUSE_OTHER_COMPANY",
+                f"Gestiunea {warehouse['code']} nu este a firmei alese.",
+                f"Warehouse {warehouse['code']} belongs to another company.",
+                field="warehouse",
+            )
+        return warehouse["company"]
+    if company_id is None:
+        return await default_company_id()
+    await company_exists(company_id)
+    return company_id
+
+
+async def card_report(
+    *, by: Actor, warehouse_id: int | None, article_id: int, start: date, end: date
+) -> dict[str, Any]:
+    """The stock card (domain/inventory/queries.py) with its company, which the printed
+    heading names."""
+    if warehouse_id is None:
+        raise ValidationFailed(
+            "WAREHOUSE_REQUIRED", "Alegeți gestiunea.", "Choose the warehouse.", field="warehouse"
+        )
+    period_check(start, end)
+    company = await stock_company(by, None, warehouse_id)
+    card = await stock_card(warehouse_id=warehouse_id, article_id=article_id, date_from=start,
+                            date_to=end, by=by)  # fmt: skip
+    return {**card, "company": company}
+
+
+async def valuation_report(
+    *, by: Actor, on: date, warehouse_id: int | None, company_id: int | None
+) -> dict[str, Any]:
+    company = await stock_company(by, company_id, warehouse_id)
+    return await stock_valuation(company_id=company, on=on, warehouse_id=warehouse_id, by=by)
+
+
+def _only_warehouse(report: Mapping[str, Any], chosen: str) -> str | None:
+    """The warehouse's code in the file's name when the valuation is of one warehouse."""
+    return report["warehouses"][0]["code"] if chosen and report["warehouses"] else None
+
+
+async def _warehouses(request: Request) -> list[dict[str, Any]]:
+    """The warehouse picker's choices (with the company when there are several); none
+    when the stock is not the user's (the report itself then says why)."""
+    try:
+        rows = await warehouse_list(by=request.user)
+    except DomainError:
+        return []
+    companies = {c["id"]: c["name"] for c in await company_choices()}
+    out = []
+    for w in rows:
+        label = f"{w['code']} — {w['name']}"
+        if len(companies) > 1:
+            label += f" ({companies.get(w['company'], '')})"
+        if not w["active"]:
+            label += " (inactivă)"
+        out.append({"id": w["id"], "label": label})
+    return out
+
+
 # ------------------------------------------------------------------------------ API
+
+WarehouseId = Annotated[int, QueryParameter(ge=1, le=MAX_INT, description="Gestiunea")]
+ArticleId = Annotated[int, QueryParameter(ge=1, le=MAX_INT, description="Articolul")]
+OptionalWarehouse = Annotated[
+    int | None, QueryParameter(ge=1, le=MAX_INT, description="Gestiunea (implicit: toate)")
+]
+OnDay = Annotated[
+    date | None, QueryParameter(description="Data, inclusiv (AAAA-LL-ZZ; implicit: azi)")
+]
 
 
 async def _api(
@@ -674,3 +856,43 @@ class ReportApiController(Controller):
         report = await efficiency(by=request.user, start=start, end=end, dimension=dimension,
                                   company_id=company)  # fmt: skip
         return await _api("efficiency", file_format, report, (dimension, start, end))
+
+    @get("/stock-card", operation_id="StockCardReport", summary="Fișa de magazie")
+    async def stock_card_api(
+        self,
+        request: Request,
+        warehouse: WarehouseId,
+        article: ArticleId,
+        start: Start,
+        end: End,
+        file_format: FormatParam = "json",
+    ) -> StockCardOut:
+        """The article's stock in the warehouse at the start of the period, every move of
+        the period (by its business date) with the stock and its value after it, and the
+        stock at the end; the JSON is /api/stock/card's."""
+        report = await card_report(by=request.user, warehouse_id=warehouse, article_id=article,
+                                   start=start, end=end)  # fmt: skip
+        if file_format == "json":
+            return msgspec.convert(report, StockCardOut)
+        parts = (report["warehouse"]["code"], report["article"]["code"], start, end)
+        return await _api("stock-card", file_format, report, parts)
+
+    @get("/stock-valuation", operation_id="StockValuationReport",
+         summary="Valoarea stocului pe gestiuni")  # fmt: skip
+    async def stock_valuation_api(
+        self,
+        request: Request,
+        on: OnDay = None,
+        warehouse: OptionalWarehouse = None,
+        company: CompanyId = None,
+        file_format: FormatParam = "json",
+    ) -> ValuationOut:
+        """Per warehouse and article at the end of `on`: quantity, value and average cost;
+        the total of each warehouse and of the company; the JSON is /api/stock/valuation's.
+        A warehouse named decides the company."""
+        report = await valuation_report(by=request.user, on=on or today(),
+                                        warehouse_id=warehouse, company_id=company)  # fmt: skip
+        if file_format == "json":
+            return msgspec.convert(report, ValuationOut)
+        parts = (report["on"], _only_warehouse(report, str(warehouse or "")))
+        return await _api("stock-valuation", file_format, report, parts)

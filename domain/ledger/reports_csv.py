@@ -33,7 +33,9 @@ def _cell(value: Any, excel: bool) -> str:
     return str(value)
 
 
-def _write(header: Sequence[str], rows: Iterable[Sequence[Any]], excel: bool) -> str:
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], excel: bool) -> str:
+    """The one CSV writer of the reports (the stock reports use it too): amounts with two
+    decimals, dates ISO, text as is (a value already formatted stays as it is given)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow(header)
@@ -59,7 +61,7 @@ def trial_balance_csv(report: TrialBalance, *, excel: bool = False) -> str:
          *_pair(r.period), *_pair(r.cumulated), *_pair(r.totals), *_pair(r.closing))
         for r in [*report.rows, report.total]
     ]  # fmt: skip
-    return _write(header, rows, excel)
+    return write_csv(header, rows, excel)
 
 
 def general_ledger_csv(report: GeneralLedger, *, excel: bool = False) -> str:
@@ -71,7 +73,7 @@ def general_ledger_csv(report: GeneralLedger, *, excel: bool = False) -> str:
         rows += [(a.code, a.name, m.month, *_pair(m.turnover), *_pair(m.balance))
                  for m in a.months]  # fmt: skip
         rows.append((a.code, a.name, "total perioadă", *_pair(a.turnover), *_pair(a.closing)))
-    return _write(header, rows, excel)
+    return write_csv(header, rows, excel)
 
 
 def partner_file_csv(report: PartnerFile, *, excel: bool = False) -> str:
@@ -87,7 +89,7 @@ def partner_file_csv(report: PartnerFile, *, excel: bool = False) -> str:
     ]  # fmt: skip
     rows.append((report.end, None, None, "Total rulaje și sold final", None,
                  *_pair(report.turnover), *_pair(report.closing)))  # fmt: skip
-    return _write(header, rows, excel)
+    return write_csv(header, rows, excel)
 
 
 def account_statement_csv(report: AccountStatement, *, excel: bool = False) -> str:
@@ -104,7 +106,7 @@ def account_statement_csv(report: AccountStatement, *, excel: bool = False) -> s
     ]  # fmt: skip
     rows.append((report.end, None, None, "Total rulaje și sold final", report.account, None,
                  None, *_pair(report.turnover), *_pair(report.closing)))  # fmt: skip
-    return _write(header, rows, excel)
+    return write_csv(header, rows, excel)
 
 
 def sales_journal_csv(report: SalesJournal, *, excel: bool = False) -> str:
@@ -118,7 +120,7 @@ def sales_journal_csv(report: SalesJournal, *, excel: bool = False) -> str:
     ]  # fmt: skip
     rows.append((None, None, None, "Total", None, None, None, report.total,
                  *(report.totals[k] for k in keys)))  # fmt: skip
-    return _write(header, rows, excel)
+    return write_csv(header, rows, excel)
 
 
 def efficiency_csv(report: Efficiency, *, excel: bool = False) -> str:
@@ -129,4 +131,4 @@ def efficiency_csv(report: Efficiency, *, excel: bool = False) -> str:
          r.other_costs, r.result)
         for r in [*report.rows, report.total]
     ]  # fmt: skip
-    return _write(header, rows, excel)
+    return write_csv(header, rows, excel)
