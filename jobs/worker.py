@@ -31,9 +31,7 @@ CRON_JOBS = [
     # catches a late publication (the import is idempotent).
     CronJob(import_bnr_rates, cron="30 13,16 * * 1-5", timeout=120, retries=3),
     # e-Factura: due steps (lost jobs, polls, recoveries) and automatic sending.
-    CronJob(
-        efactura.efactura_sweep, cron="* * * * *", timeout=efactura.SWEEP_TIMEOUT_S, retries=1
-    ),
+    CronJob(efactura.efactura_sweep, cron="* * * * *", timeout=efactura.SWEEP_TIMEOUT_S, retries=1),
     # e-Factura: the SPV inbox of every connected company (received invoices, messages).
     CronJob(
         efactura_receive.efactura_receive_daily,
