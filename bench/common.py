@@ -148,13 +148,26 @@ def _split_top(text: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
+def _top_from(select: str) -> int:
+    """Where the FROM of a SELECT's own column list is (not one of a subquery in it)."""
+    depth = 0
+    for m in re.finditer(r"[()]|\bFROM\b", select, flags=re.I):
+        if m.group() == "(":
+            depth += 1
+        elif m.group() == ")":
+            depth -= 1
+        elif depth == 0:
+            return m.start()
+    return -1
+
+
 def abbreviate(sql: str, width: int = 150) -> str:
     """One line: long column lists, SET lists and VALUES rows summarised."""
     s = " ".join(sql.split())
-    if m := re.match(r"(?is)^SELECT (.*?) FROM (.*)$", s):
-        cols = _split_top(m.group(1))
-        if len(m.group(1)) > 60:
-            s = f"SELECT <{len(cols)} columns> FROM {m.group(2)}"
+    if re.match(r"(?is)^SELECT ", s) and (at := _top_from(s)) > 0:
+        columns, rest = s[len("SELECT ") : at].strip(), s[at + len("FROM ") :]
+        if len(columns) > 60:
+            s = f"SELECT <{len(_split_top(columns))} columns> FROM {rest}"
     elif m := re.match(r"(?is)^UPDATE (\S+) SET (.*?) WHERE (.*)$", s):
         names = [re.sub(r'^"?(\w+)"?\s*=.*$', r"\1", p, flags=re.S) for p in _split_top(m.group(2))]
         if len(m.group(2)) > 60:
