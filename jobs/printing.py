@@ -17,6 +17,7 @@ from typing import Any
 from saq import Queue
 
 from domain.core.errors import NotFound
+from domain.core.files import write_atomic
 from domain.org.permissions import SYSTEM
 from domain.sales.queries import document_get, invoice_get
 from jobs.queue import enqueue
@@ -27,7 +28,6 @@ from printing.render import (
     invoice_pdf_path,
     render_document_pdf,
     render_invoice_pdf,
-    write_atomic,
 )
 from settings import Settings
 from tables.choices import DocStatus

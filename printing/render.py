@@ -9,9 +9,7 @@ cheap; renders are serialised by a lock (Pango/fontconfig are not documented thr
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Mapping
 from functools import cache
@@ -88,22 +86,6 @@ def invoice_pdf_filename(invoice: Mapping[str, Any]) -> str:
     """The name a browser saves it under: FCT-00012.pdf."""
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", invoice.get("full_number") or "").strip("._")
     return f"{name or 'factura-' + str(invoice['id'])}.pdf"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a reader sees either nothing or the whole file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- offers, proformas, orders, avize, warranty certificates ---------------------------------

@@ -39,8 +39,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,6 +47,7 @@ from typing import Any
 
 from domain.core.effects import enqueue_after_commit
 from domain.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.core.files import write_atomic
 from domain.core.tx import for_update, is_unique_violation, write_tx
 from domain.efactura import checks
 from domain.efactura.anaf import (
@@ -392,23 +391,9 @@ async def _files_path(data_dir: Path, row: dict[str, Any], download_id: str) -> 
     return f"efactura/{row['company']}/{row['invoice']}-{download_id}.zip"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 async def _store_zip(data_dir: Path, row: dict[str, Any], download_id: str, data: bytes) -> str:
     relative = await _files_path(data_dir, row, download_id)
-    await asyncio.to_thread(_write_atomic, data_dir / relative, data)
+    await asyncio.to_thread(write_atomic, data_dir / relative, data)
     return relative
 
 
@@ -1024,5 +1009,5 @@ async def efactura_pdf(*, invoice_id: int, by: Actor, settings: Any) -> Path:
         pdf = await client.to_pdf(
             row["xml"].encode("utf-8"), credit_note=_is_credit_note(row["xml"])
         )
-    await asyncio.to_thread(_write_atomic, path, pdf)
+    await asyncio.to_thread(write_atomic, path, pdf)
     return path

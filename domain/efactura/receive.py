@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from domain.core.errors import Conflict, DomainError, ValidationFailed
+from domain.core.files import write_atomic
 from domain.core.tx import is_unique_violation, write_tx
 from domain.efactura.anaf import (
     AnafAuthFailed,
@@ -54,7 +55,6 @@ from domain.efactura.receive_import import (
 )
 from domain.efactura.receive_ubl import ParsedInvoice, parse_ubl
 from domain.org.permissions import SYSTEM
-from printing.render import write_atomic
 from tables.efactura import EfacturaSubmission, SpvMessage, SupplierInvoice
 
 __all__ = [

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from domain.core.files import write_atomic
 from domain.org.actors import token_create
 from domain.org.permissions import SYSTEM
-from printing.render import write_atomic
 from settings import Settings
 from tables.efactura import SpvMessage, SupplierInvoice
 from tests.factories import make_company
