@@ -56,15 +56,20 @@ async def test_separate_worker_runs_the_bnr_import(bnr_url: str, private_redis: 
     try:
         # Enqueue once the worker is registered: SAQ's start-up sweep can otherwise catch
         # the job between dequeue and start and abort that attempt.
-        for _ in range(300):
+        # A loaded machine (the whole suite on two cores) can take a minute to import and
+        # start the worker: wait for it explicitly rather than let the job wait unseen.
+        for _ in range(1200):
             if (await queue.info()).get("workers"):
                 break
+            assert worker.poll() is None, "the worker process exited"
             await asyncio.sleep(0.1)
+        else:
+            pytest.fail("the worker did not register within 120 s")
         job = await enqueue(
             queue, "import_bnr_rates", key="bnr:separate", timeout=60, retries=2, url=bnr_url
         )
         assert job is not None
-        await job.refresh(until_complete=60)
+        await job.refresh(until_complete=120)
         assert job.status == "complete", job.error
         assert job.result == {"url": bnr_url, "added": 31}
         assert await ExchangeRate.count().where(ExchangeRate.currency == "EUR") == 1
