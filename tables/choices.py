@@ -67,6 +67,7 @@ class DocType(StrEnum):
     delivery_note = "delivery_note"
     invoice = "invoice"
     warranty = "warranty"
+    receipt = "receipt"  # chitanță: its own gapless series
 
 
 class InvoiceTypeCode(StrEnum):
@@ -147,6 +148,14 @@ class PostingRole(StrEnum):
     payable = "payable"  # 401
     vat_deductible = "vat_deductible"  # 4426
     vat_self_invoice = "vat_self_invoice"  # 635: VAT of a self-invoice (autofacturare)
+    cash = "cash"  # 5311: a cash desk in lei (unless the desk names its own account)
+    cash_currency = "cash_currency"  # 5314
+    bank = "bank"  # 5121: a bank account in lei (unless the account names its own)
+    bank_currency = "bank_currency"  # 5124
+    card_settlement = "card_settlement"  # 5125: card takings until the bank settles them
+    bank_fees = "bank_fees"  # 627
+    fx_loss = "fx_loss"  # 6651: collected at a lower rate than invoiced; revaluation loss
+    fx_gain = "fx_gain"  # 7651
 
 
 class EntryKind(StrEnum):
@@ -157,6 +166,9 @@ class EntryKind(StrEnum):
     stock = "stock"
     manual = "manual"
     reclass = "reclass"
+    receipt = "receipt"  # a collection: cash/bank/card = 4111 (+ 419 for what is left)
+    allocation = "allocation"  # an advance used later, or an allocation undone: 419 / 4111
+    fx_revaluation = "fx_revaluation"  # month-end revaluation of currency receivables
     reversal = "reversal"
 
 
@@ -183,3 +195,33 @@ class UploadKind(StrEnum):
 class AnafEnvironment(StrEnum):
     test = "test"
     prod = "prod"
+
+
+class ReceiptKind(StrEnum):
+    """How money came in; it decides the debit account and the document printed."""
+
+    cash = "cash"  # chitanță (OMFP 2634/2015), cash desk 5311/5314
+    card = "card"  # 5125 until the bank settles
+    bank = "bank"  # transfer: 5121 / 5124
+    fiscal_receipt = "fiscal_receipt"  # bon fiscal from the POS (cash desk)
+
+
+class CashLimitPolicy(StrEnum):
+    """What a cash receipt over Law 70/2015's daily limits does."""
+
+    refuse = "refuse"
+    override = "override"  # allowed with an explicit reason, recorded on the receipt
+
+
+class StatementLineStatus(StrEnum):
+    """A bank statement line on its way to the books."""
+
+    new = "new"  # imported, nothing proposed
+    proposed = "proposed"  # a partner/invoices proposal waits for confirmation
+    confirmed = "confirmed"  # posted as a receipt
+    ignored = "ignored"  # not a collection (fees, transfers, payments out)
+
+
+class ReminderStatus(StrEnum):
+    sent = "sent"
+    failed = "failed"

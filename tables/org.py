@@ -51,6 +51,13 @@ class CompanyBankAccount(Table, tablename="cont_bancar_firma"):
     bank_name = Varchar(length=100, default="")
     currency = Varchar(length=3, default="RON")
     is_default = Boolean(default=False)
+    account = Varchar(
+        length=20, default="", help_text="Contul contabil, ex. 5121.01; gol = 5121 / 5124"
+    )
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s %s", columns=[cls.iban, cls.currency])
 
 
 class WorkPoint(Table, tablename="punct_de_lucru"):

@@ -42,6 +42,18 @@ from tables.partners import (
     PartnerGroup,
     PartnerRole,
 )
+from tables.payments import (
+    Allocation,
+    BankStatement,
+    BankStatementLine,
+    CashDesk,
+    FxRevaluation,
+    PartnerPaymentTerm,
+    PaymentSettings,
+    PaymentTerm,
+    Receipt,
+    Reminder,
+)
 from tables.pos import PointOfSale
 from tables.pricing import PriceItem, PriceList, PriceListAccess, PriceListAssignment
 from tables.sales import (
@@ -113,6 +125,16 @@ TABLES = [
     SupplierInvoiceLine,
     Meter,
     MeterReading,
+    PaymentTerm,
+    PartnerPaymentTerm,
+    PaymentSettings,
+    CashDesk,
+    Receipt,
+    Allocation,
+    BankStatement,
+    BankStatementLine,
+    Reminder,
+    FxRevaluation,
 ]
 
 APP_CONFIG = AppConfig(

@@ -66,6 +66,17 @@ class Invoice(Table, tablename="factura"):
     delivery_date = Date(null=True, default=None, help_text="Data livrării / prestării")
     due_date = Date(null=True, default=None)
     payment_terms = Varchar(length=200, default="")
+    # A lazy reference: payment terms are declared in tables/payments, which needs invoices.
+    payment_term = ForeignKey(
+        LazyTableReference("PaymentTerm", module_path="tables.payments"),
+        null=True,
+        default=None,
+        on_delete=OnDelete.restrict,
+        help_text="Termenul de plată din care se calculează scadențele",
+    )
+    due_schedule = JSON(
+        default="[]", help_text="Scadențele fixate la emitere: data și suma, în moneda facturii"
+    )
     notes = Text(default="")
     discount_percent = Numeric(digits=(5, 2), default=ZERO, help_text="Discount pe document, %")
     corrects = ForeignKey("self", null=True, on_delete=OnDelete.restrict)

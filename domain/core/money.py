@@ -28,6 +28,11 @@ def q2(value: object) -> Decimal:
     return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def q4(value: object) -> Decimal:
+    """An FX rate or unit price as stored (four decimals), half-up."""
+    return to_decimal(value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
 def to_minor(value: object) -> int:
     """An amount in bani (integer minor units), after rounding to the cent."""
     return int(q2(value) * 100)

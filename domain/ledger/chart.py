@@ -50,6 +50,14 @@ DEFAULT_ACCOUNTS: dict[PostingRole, str] = {
     PostingRole.payable: "401",
     PostingRole.vat_deductible: "4426",
     PostingRole.vat_self_invoice: "635",
+    PostingRole.cash: "5311",
+    PostingRole.cash_currency: "5314",
+    PostingRole.bank: "5121",
+    PostingRole.bank_currency: "5124",
+    PostingRole.card_settlement: "5125",
+    PostingRole.bank_fees: "627",
+    PostingRole.fx_loss: "6651",
+    PostingRole.fx_gain: "7651",
 }
 
 ROLE_RO: dict[PostingRole, str] = {
@@ -73,6 +81,14 @@ ROLE_RO: dict[PostingRole, str] = {
     PostingRole.payable: "Furnizori",
     PostingRole.vat_deductible: "TVA deductibilă",
     PostingRole.vat_self_invoice: "TVA din autofacturare",
+    PostingRole.cash: "Casa în lei",
+    PostingRole.cash_currency: "Casa în valută",
+    PostingRole.bank: "Bancă, cont în lei",
+    PostingRole.bank_currency: "Bancă, cont în valută",
+    PostingRole.card_settlement: "Încasări cu cardul în curs de decontare",
+    PostingRole.bank_fees: "Comisioane bancare",
+    PostingRole.fx_loss: "Diferențe nefavorabile de curs",
+    PostingRole.fx_gain: "Diferențe favorabile de curs",
 }
 
 
