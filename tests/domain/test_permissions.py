@@ -32,6 +32,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.sales: {R, W},
         Area.pricing: {R, W},
         Area.ledger: {R, W},
+        Area.payments: {R, W},
     },
     Role.sales: {
         Area.org: {R},
@@ -42,6 +43,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.sales: {R, W},
         Area.pricing: {R},
         Area.ledger: set(),
+        Area.payments: {R},
     },
     Role.cashier: {
         Area.org: set(),
@@ -52,6 +54,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.sales: {R, W},
         Area.pricing: {R},
         Area.ledger: set(),
+        Area.payments: {R, W},
     },
     Role.viewer: {
         Area.org: {R},
@@ -62,6 +65,7 @@ EXPECTED: dict[Role, dict[Area, set[Action]]] = {
         Area.sales: {R},
         Area.pricing: {R},
         Area.ledger: {R},
+        Area.payments: {R},
     },
 }
 
