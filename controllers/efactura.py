@@ -25,14 +25,9 @@ from controllers.schemas.efactura import EfacturaOut, SendIn
 from domain.core.errors import DomainError
 from domain.efactura.anaf import AnafUrls
 from domain.efactura.connection import oauth_callback, oauth_start
-from domain.efactura.ops import (
-    efactura_answer_zip,
-    efactura_get,
-    efactura_pdf,
-    efactura_prepare,
-    efactura_queue,
-    efactura_refresh,
-)
+from domain.efactura.send_files import efactura_answer_zip, efactura_pdf
+from domain.efactura.send_queries import efactura_get
+from domain.efactura.send_queue import efactura_prepare, efactura_queue, efactura_refresh
 from settings import Settings
 
 

@@ -1,6 +1,6 @@
 """Jobs: send an invoice to ANAF, poll its status, download the answer; the sweeper.
 
-Each job runs one step of domain/efactura/ops.py, which re-reads and locks the row first:
+Each job runs one step of domain/efactura/send_*.py, which re-reads and locks the row first:
 a job run twice, late or beside another worker does nothing more than once. Keys are
 `efactura:<op>:<invoice>` (they only dedupe work in flight). A step that leads to another
 operation enqueues it here, on the job's own queue; a step that must run again later (a
@@ -18,15 +18,11 @@ from typing import Any
 
 from saq import Queue
 
-from domain.efactura.ops import (
-    Step,
-    efactura_auto_queue,
-    efactura_download_step,
-    efactura_due,
-    efactura_poll_step,
-    efactura_send_step,
-    submission_for,
-)
+from domain.efactura.send_answer import efactura_download_step, efactura_poll_step
+from domain.efactura.send_machine import Step
+from domain.efactura.send_sweeper import efactura_auto_queue, efactura_due
+from domain.efactura.send_upload import efactura_send_step
+from domain.efactura.status import submission_for
 from jobs.queue import enqueue
 
 log = logging.getLogger("catastif")

@@ -31,6 +31,8 @@ from domain.org.permissions import SYSTEM  # noqa: E402
 from domain.org.setup import database_init  # noqa: E402
 from domain.org.users import user_create  # noqa: E402
 from settings import Settings  # noqa: E402
+from tests.peers.fake_anaf_spv import TEST_TIMEOUT_S, FakeAnafSpv, shared_fake_spv  # noqa: E402
+from tests.shared_data import shared_path  # noqa: E402
 
 PASSWORD = "parola-de-test-1"
 _KEEP = {"migration"}  # Piccolo's record of applied migrations
@@ -93,8 +95,33 @@ async def fresh_db(database: None) -> None:
     await reference_data_load()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def spv_server() -> Iterator[FakeAnafSpv]:
+    """The session's fake ANAF SPV, with the environment pointed at it (and the official
+    e-Factura rules at ../shared/efactura, unless EFACTURA_RULES_DIR says otherwise) before
+    any settings are built: the app, its in-process worker, the sweeper's cron and any
+    worker process a test starts talk to it, never to the real ANAF."""
+    server = shared_fake_spv()
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in server.environment(TEST_TIMEOUT_S).items():
+            env.setenv(name, value)
+        env.setenv(
+            "EFACTURA_RULES_DIR",
+            os.environ.get("EFACTURA_RULES_DIR") or str(shared_path("efactura")),
+        )
+        yield server
+
+
+@pytest.fixture
+def fake_spv(spv_server: FakeAnafSpv) -> Iterator[FakeAnafSpv]:
+    """The fake SPV, forgetting every upload, token and fault before and after the test."""
+    spv_server.reset()
+    yield spv_server
+    spv_server.reset()
+
+
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(tmp_path_factory: pytest.TempPathFactory, spv_server: FakeAnafSpv) -> Settings:
     env = dict(os.environ)
     env["DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
     env.setdefault("SECRET", "test-secret")

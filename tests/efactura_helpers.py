@@ -1,16 +1,13 @@
-"""What the e-Factura send tests share: the fake SPV, an issued invoice, a connected company,
-and "time travel" done on the database rows (never on the code).
+"""What the e-Factura send tests share: an issued invoice, a connected company, and "time
+travel" done on the database rows (never on the code).
 
-Importing this module starts the process's fake SPV and points the environment at it (and
-the official rules at ../shared/efactura), before any settings are built: see
-`shared_fake_spv`.
+Importing it changes nothing: the fake SPV and the settings pointed at it are the fixtures
+`fake_spv` and `settings` of tests/conftest.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import os
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -20,21 +17,7 @@ from domain.sales.invoices import invoice_draft_create, invoice_issue
 from settings import Settings
 from tables.efactura import AnafConnection, EfacturaEvent, EfacturaSubmission
 from tests.factories import make_article, make_client, make_company, make_series
-from tests.peers.fake_anaf_spv import TEST_TIMEOUT_S, FakeAnafSpv, shared_fake_spv
-from tests.shared_data import shared_path
-
-FAKE = shared_fake_spv()
-os.environ.setdefault("EFACTURA_RULES_DIR", str(shared_path("efactura")))
-
-
-def spv_settings(settings: Settings) -> Settings:
-    """The session's settings pointed at the fake SPV (they already are when this module
-    was imported first; explicit here so a test never reaches ANAF)."""
-    return dataclasses.replace(
-        settings,
-        efactura_rules_dir=shared_path("efactura"),
-        **FAKE.settings_overrides(TEST_TIMEOUT_S),
-    )
+from tests.peers.fake_anaf_spv import FakeAnafSpv
 
 
 async def issued_invoice(company: int | None = None, **header: Any) -> dict[str, int]:
@@ -42,21 +25,27 @@ async def issued_invoice(company: int | None = None, **header: Any) -> dict[str,
     series = await make_series(company)
     client = await make_client()
     article = await make_article("SRV", name="Servicii de consultanță", kind="service")
+    ids = {"company": company, "client": client, "series": series, "article": article}
+    return ids | {"invoice": await another_invoice(ids, **header)}
+
+
+async def another_invoice(ids: dict[str, int], **header: Any) -> int:
+    """One more issued invoice of `issued_invoice`'s company, series, client and article."""
     invoice_id = await invoice_draft_create(
-        company_id=company,
-        partner_id=client,
+        company_id=ids["company"],
+        partner_id=ids["client"],
         by=SYSTEM,
         header={"issue_date": date(2026, 11, 2), "delivery_date": date(2026, 11, 2), **header},
-        lines=[{"article": article, "quantity": "2", "unit_price": "150.00"}],
+        lines=[{"article": ids["article"], "quantity": "2", "unit_price": "150.00"}],
     )
     await invoice_issue(invoice_id=invoice_id, by=SYSTEM)
-    return {"company": company, "invoice": invoice_id, "client": client, "series": series}
+    return invoice_id
 
 
 async def connect(
     company: int,
     settings: Settings,
-    fake: FakeAnafSpv = FAKE,
+    fake: FakeAnafSpv,
     *,
     access_ttl: timedelta | None = None,
     auto_send_hours: int = 0,

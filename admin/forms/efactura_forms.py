@@ -1,18 +1,24 @@
-"""Forms «e-Factura: validează / trimite acum / actualizează» on an invoice, and the
-company's SPV connection (the OAuth client; the authorisation itself runs in the browser)."""
+"""Forms «e-Factura: validează / trimite acum / actualizează / arhiva ANAF (ZIP) / PDF ANAF»
+on an invoice, and the company's SPV connection (the OAuth client; the authorisation itself
+runs in the browser). The files come back as downloads (piccolo-admin saves a form's
+FileResponse)."""
 
 from __future__ import annotations
 
+import asyncio
+import io
+from pathlib import Path
 from typing import Any, Literal
 
-from piccolo_admin.endpoints import FormConfig
+from piccolo_admin.endpoints import FileResponse, FormConfig
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from admin.forms import form_errors
 from admin.guards import request_actor
 from domain.efactura.connection import connection_configure
-from domain.efactura.ops import efactura_prepare, efactura_queue, efactura_refresh
+from domain.efactura.send_files import efactura_answer_zip, efactura_pdf
+from domain.efactura.send_queue import efactura_prepare, efactura_queue, efactura_refresh
 from settings import Settings
 
 GROUP = "e-Factura"
@@ -53,6 +59,11 @@ def _summary(view: dict[str, Any]) -> str:
     return f"{text} {view['next_step']}"
 
 
+async def _download(path: Path, name: str, media_type: str) -> FileResponse:
+    data = await asyncio.to_thread(path.read_bytes)
+    return FileResponse(contents=io.BytesIO(data), file_name=name, media_type=media_type)
+
+
 def efactura_forms(settings: Settings) -> list[FormConfig]:
     @form_errors
     async def validate(request: Request, data: InvoiceRef) -> str:
@@ -68,6 +79,20 @@ def efactura_forms(settings: Settings) -> list[FormConfig]:
     async def refresh(request: Request, data: InvoiceRef) -> str:
         view = await efactura_refresh(invoice_id=data.invoice_id, by=await request_actor(request))
         return _summary(view)
+
+    @form_errors
+    async def answer_zip(request: Request, data: InvoiceRef) -> FileResponse:
+        path = await efactura_answer_zip(
+            invoice_id=data.invoice_id, by=await request_actor(request), data_dir=settings.data_dir
+        )
+        return await _download(path, f"efactura-{data.invoice_id}.zip", "application/zip")
+
+    @form_errors
+    async def anaf_pdf(request: Request, data: InvoiceRef) -> FileResponse:
+        path = await efactura_pdf(
+            invoice_id=data.invoice_id, by=await request_actor(request), settings=settings
+        )
+        return await _download(path, f"efactura-{data.invoice_id}-anaf.pdf", "application/pdf")
 
     @form_errors
     async def connection(request: Request, data: ConnectionForm) -> str:
@@ -92,6 +117,14 @@ def efactura_forms(settings: Settings) -> list[FormConfig]:
                    description="Validează (dacă e nevoie) și trimite factura în SPV."),
         FormConfig(name="e-Factura: actualizează", pydantic_model=InvoiceRef, endpoint=refresh,
                    form_group=GROUP, description="Verifică acum răspunsul ANAF."),
+        FormConfig(name="e-Factura: arhiva ANAF (ZIP)", pydantic_model=InvoiceRef,
+                   endpoint=answer_zip, form_group=GROUP,
+                   description="Răspunsul semnat de ANAF: factura și semnătura, sau fișierul "
+                   "de erori."),
+        FormConfig(name="e-Factura: PDF ANAF", pydantic_model=InvoiceRef, endpoint=anaf_pdf,
+                   form_group=GROUP,
+                   description="Factura așa cum o afișează ANAF (serviciul de transformare "
+                   "XML → PDF), cerută la prima descărcare și păstrată."),
         FormConfig(name="e-Factura: conexiune SPV", pydantic_model=ConnectionForm,
                    endpoint=connection, form_group=GROUP,
                    description="Aplicația OAuth a firmei (din SPV › Editare profil OAuth)."),

@@ -21,7 +21,7 @@ out of this module is an answer dataclass or one of these errors:
 
 Published limits (limiteApeluriAPI.txt): 1000 calls a minute in all (a per-process budget
 below keeps under it), stareMesaj 100 a day per message, descarcare 10 a day per message
-(the caller counts those: domain/efactura/ops.py).
+(the caller counts those: domain/efactura/send_answer.py).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ import time
 import xml.etree.ElementTree as ET
 import zipfile
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
@@ -411,8 +412,12 @@ class AnafClient:
         *,
         timeout: float,
         transport: httpx.AsyncBaseTransport | None = None,
+        on_auth_failed: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.urls = urls
+        # Called when ANAF refuses the access token inside `async with` (spv_client marks
+        # the stored token expired, so the next client refreshes it).
+        self._on_auth_failed = on_auth_failed
         self.environment = environment
         self.rest = urls.rest(environment)
         headers = {"Accept": "*/*"}
@@ -428,8 +433,14 @@ class AnafClient:
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         await self._http.aclose()
+        if (
+            exc_type is not None
+            and issubclass(exc_type, AnafAuthFailed)
+            and self._on_auth_failed is not None
+        ):
+            await self._on_auth_failed()
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -1,6 +1,6 @@
 """Generate and check an issued invoice's e-Factura XML before anything leaves.
 
-The operations the state machine (domain/efactura/ops.py), the admin and the API call:
+The operations the state machine (domain/efactura/send_queue.py), the admin and the API call:
 they read, never write. Validation is CPU work of 5-100 ms (and ~0.6 s the first time in a
 process, to compile ANAF's rules), so it runs in a worker thread, off the event loop.
 """

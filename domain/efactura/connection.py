@@ -48,7 +48,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _as_utc(value: Any) -> datetime | None:
+def as_utc(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -258,10 +258,10 @@ async def access_token(company_id: int, *, urls: AnafUrls, secret: str, timeout:
     if row is None or not row["enabled"] or not row["refresh_token_enc"]:
         raise _not_connected(company_id, "conexiunea SPV nu este autorizată.")
     now = _now()
-    access_exp = _as_utc(row["access_expires_at"])
+    access_exp = as_utc(row["access_expires_at"])
     if row["access_token_enc"] and access_exp and access_exp - now > REFRESH_AHEAD:
         return decrypt(row["access_token_enc"], secret)
-    refresh_exp = _as_utc(row["refresh_expires_at"])
+    refresh_exp = as_utc(row["refresh_expires_at"])
     if refresh_exp is not None and refresh_exp <= now:
         raise _not_connected(company_id, "autorizarea SPV a expirat.")
     try:
@@ -300,8 +300,19 @@ async def access_token(company_id: int, *, urls: AnafUrls, secret: str, timeout:
     return tokens.access_token
 
 
+async def access_token_refused(company_id: int) -> None:
+    """ANAF refused the stored access token before its end (revoked, or replaced by a new
+    authorisation): mark it expired, so that the next call refreshes it instead of sending
+    the refused one again until REFRESH_AHEAD before its `exp`."""
+    async with write_tx():
+        await AnafConnection.update(
+            {AnafConnection.access_expires_at: _now(), AnafConnection.updated_at: _now()}
+        ).where(AnafConnection.company == company_id)
+
+
 async def spv_client(company_id: int, settings: Any) -> AnafClient:
-    """An AnafClient for the company's environment with a fresh token (close it after)."""
+    """An AnafClient for the company's environment with a fresh token (use it in `async
+    with`: a token ANAF refuses there is marked expired)."""
     urls = AnafUrls.from_settings(settings)
     row = await connection_row(company_id)
     if row is None:
@@ -309,7 +320,10 @@ async def spv_client(company_id: int, settings: Any) -> AnafClient:
     token = await access_token(
         company_id, urls=urls, secret=settings.secret, timeout=settings.anaf_timeout_s
     )
-    return AnafClient(urls, row["environment"], token, timeout=settings.anaf_timeout_s)
+    return AnafClient(
+        urls, row["environment"], token, timeout=settings.anaf_timeout_s,
+        on_auth_failed=lambda: access_token_refused(company_id),
+    )  # fmt: skip
 
 
 def connection_status(row: dict[str, Any] | None) -> dict[str, Any]:
@@ -318,7 +332,7 @@ def connection_status(row: dict[str, Any] | None) -> dict[str, Any]:
         return {"connected": False, "environment": None, "access_expires_at": None,
                 "refresh_expires_at": None, "auto_send_hours": 0,
                 "warning": "Firma nu are o conexiune SPV (e-Factura) configurată."}  # fmt: skip
-    refresh_exp = _as_utc(row["refresh_expires_at"])
+    refresh_exp = as_utc(row["refresh_expires_at"])
     connected = bool(row["enabled"] and row["refresh_token_enc"])
     now = _now()
     warning = None
@@ -336,7 +350,7 @@ def connection_status(row: dict[str, Any] | None) -> dict[str, Any]:
     return {
         "connected": connected,
         "environment": row["environment"],
-        "access_expires_at": _as_utc(row["access_expires_at"]),
+        "access_expires_at": as_utc(row["access_expires_at"]),
         "refresh_expires_at": refresh_exp,
         "auto_send_hours": row["auto_send_hours"],
         "warning": warning,

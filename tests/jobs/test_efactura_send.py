@@ -14,17 +14,15 @@ from litestar import Litestar
 from saq import Queue, Worker
 from saq.job import Status
 
-from domain.efactura.ops import efactura_queue
+from domain.efactura.send_queue import efactura_queue
 from domain.org.permissions import SYSTEM
 from jobs.queue import enqueue
 from jobs.worker import worker_settings
 from settings import Settings
 from tests.efactura_helpers import (
-    FAKE,
     connect,
     issued_invoice,
     make_due,
-    spv_settings,
     submission,
     wait_event,
     wait_state,
@@ -43,15 +41,12 @@ async def _registered(queue: Queue, worker_id: str | None) -> None:
 @pytest.fixture(scope="module")
 async def queue(app: Litestar, settings: Settings) -> AsyncIterator[Queue]:
     """The app's queue with a worker whose settings point at the fake SPV."""
-    # The session's settings were built after this module was imported (see
-    # tests/efactura_helpers.py): no job here can reach the real ANAF.
-    assert settings.anaf_api_url == FAKE.url, "settings built before the fake SPV started"
     queue: Queue = app.state.queue
     if settings.run_worker_in_process:
         await _registered(queue, None)
         yield queue
         return
-    worker = Worker(**worker_settings(queue, spv_settings(settings), grace_s=1, own_process=False))
+    worker = Worker(**worker_settings(queue, settings, grace_s=1, own_process=False))
     worker.SIGNALS = []
     task = asyncio.create_task(worker.start())
     await _registered(queue, str(worker.id))
@@ -62,16 +57,9 @@ async def queue(app: Litestar, settings: Settings) -> AsyncIterator[Queue]:
 
 
 @pytest.fixture
-def fake():
-    FAKE.reset()
-    yield FAKE
-    FAKE.reset()
-
-
-@pytest.fixture
-async def ready(settings):
+async def ready(settings, fake_spv):
     ids = await issued_invoice()
-    await connect(ids["company"], spv_settings(settings))
+    await connect(ids["company"], settings, fake_spv)
     return ids
 
 
@@ -85,28 +73,28 @@ async def sweep(queue: Queue) -> dict:
     return job.result
 
 
-async def test_send_now_uploads_polls_and_keeps_the_answer(queue, fake, ready, dispatching):
+async def test_send_now_uploads_polls_and_keeps_the_answer(queue, fake_spv, ready, dispatching):
     invoice = ready["invoice"]
     await efactura_queue(invoice_id=invoice, by=SYSTEM)  # enqueues efactura:send:<id>
     row = await wait_state(invoice, lambda r: r["state"] == "uploaded")
-    assert row["upload_index"] == fake.uploads[0].index
+    assert row["upload_index"] == fake_spv.uploads[0].index
     await make_due(invoice)  # the first poll's time has come
     result = await sweep(queue)
     assert result["due"] >= 1
     row = await wait_state(invoice, lambda r: r["state"] == "ok" and r["answer_path"])
-    assert fake.upload_count == 1
-    assert fake.calls["stareMesaj"] == 1
-    assert fake.calls["descarcare"] == 1
+    assert fake_spv.upload_count == 1
+    assert fake_spv.calls["stareMesaj"] == 1
+    assert fake_spv.calls["descarcare"] == 1
 
 
 async def test_job_killed_by_its_timeout_is_retried_without_a_second_upload(
-    queue, fake, ready, settings
+    queue, fake_spv, ready, settings
 ):
     """SAQ cancels the send job while the upload hangs (its timeout, 1 s, is shorter than
     the call's); its retry finds the row `uploading` under lease and uploads nothing."""
     invoice = ready["invoice"]
     await efactura_queue(invoice_id=invoice, by=SYSTEM)  # no dispatcher: nothing enqueued
-    fake.fail_next("upload", "hang")
+    fake_spv.fail_next("upload", "hang")
     job = await enqueue(
         queue, "efactura_send", key=f"efactura:send:{invoice}", timeout=1, retries=3,
         retry_delay=0.1, invoice_id=invoice,
@@ -120,16 +108,16 @@ async def test_job_killed_by_its_timeout_is_retried_without_a_second_upload(
     assert job.result["detail"] == "nu este încă timpul"
     row = await submission(invoice)
     assert row["state"] == "uploading"
-    assert fake.upload_count == 1
+    assert fake_spv.upload_count == 1
     # Later, the sweeper's recovery finds it in SPV.
     await make_due(invoice)
     await sweep(queue)
     row = await wait_state(invoice, lambda r: r["state"] == "ok")
-    assert row["upload_index"] == fake.uploads[0].index
-    assert fake.upload_count == 1
+    assert row["upload_index"] == fake_spv.uploads[0].index
+    assert fake_spv.upload_count == 1
 
 
-async def test_sweeper_picks_up_lost_work(queue, fake, ready):
+async def test_sweeper_picks_up_lost_work(queue, fake_spv, ready):
     invoice = ready["invoice"]
     await efactura_queue(invoice_id=invoice, by=SYSTEM)  # the job is "lost": none enqueued
     await asyncio.sleep(0.2)
@@ -137,7 +125,7 @@ async def test_sweeper_picks_up_lost_work(queue, fake, ready):
     result = await sweep(queue)
     assert result["due"] == 1
     await wait_state(invoice, lambda r: r["state"] == "uploaded")
-    fake.fail_next("stareMesaj", "http503")
+    fake_spv.fail_next("stareMesaj", "http503")
     await make_due(invoice)
     await sweep(queue)  # the poll fails (HTTP 503): it stays uploaded, polled again later
     await wait_event(invoice, "stareMesaj fără răspuns util")
@@ -145,27 +133,27 @@ async def test_sweeper_picks_up_lost_work(queue, fake, ready):
     await make_due(invoice)
     await sweep(queue)
     await wait_state(invoice, lambda r: r["state"] == "ok" and r["answer_path"])
-    assert fake.upload_count == 1
+    assert fake_spv.upload_count == 1
 
 
-async def test_rate_limit_and_5xx_back_off_then_succeed(queue, fake, ready, dispatching):
+async def test_rate_limit_and_5xx_back_off_then_succeed(queue, fake_spv, ready, dispatching):
     invoice = ready["invoice"]
-    fake.fail_next("upload", "http429")
+    fake_spv.fail_next("upload", "http429")
     await efactura_queue(invoice_id=invoice, by=SYSTEM)
     row = await wait_state(invoice, lambda r: r["attempts"] == 1 and r["state"] == "queued")
-    assert fake.upload_count == 0
-    fake.fail_next("upload", "http503")  # not processed, but it might have been
+    assert fake_spv.upload_count == 0
+    fake_spv.fail_next("upload", "http503")  # not processed, but it might have been
     await make_due(invoice)
     await sweep(queue)
     await wait_event(invoice, "Răspuns pierdut la încărcare (HTTP 503)")
     row = await submission(invoice)
     assert (row["attempts"], row["state"]) == (2, "uploading")
-    assert fake.upload_count == 0
+    assert fake_spv.upload_count == 0
     # Recovery looks in SPV, finds nothing, and waits: no blind second upload.
     await make_due(invoice)
     await sweep(queue)
     await wait_event(invoice, "Factura nu apare (încă) în SPV")
     row = await submission(invoice)
     assert row["state"] == "uploading"
-    assert fake.upload_count == 0
-    assert fake.calls["lista"] >= 1
+    assert fake_spv.upload_count == 0
+    assert fake_spv.calls["lista"] >= 1

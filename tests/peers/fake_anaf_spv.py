@@ -1,6 +1,6 @@
 """A real local HTTP server that answers like ANAF's e-Factura SPV (OAuth2 + FCTEL REST).
 
-    with FakeAnafSpv() as fake:     # or shared_fake_spv(), one per test process
+    with FakeAnafSpv() as fake:     # or the `fake_spv` fixture (tests/conftest.py)
         settings = dataclasses.replace(settings, **fake.settings_overrides())
         fake.processing_polls = 2   # two «in prelucrare» answers, then the verdict
         fake.fail_next("upload", "hang")   # take the upload, answer after the timeout
@@ -42,7 +42,6 @@ import base64
 import io
 import itertools
 import json
-import os
 import threading
 import time
 import uuid
@@ -281,6 +280,15 @@ class FakeAnafSpv:
     @property
     def oauth_url(self) -> str:
         return self.url + OAUTH
+
+    def environment(self, timeout_s: float = 3.0) -> dict[str, str]:
+        """The variables Settings.from_env reads to talk to this server."""
+        return {
+            "ANAF_OAUTH_URL": self.oauth_url,
+            "ANAF_API_URL": self.url,
+            "ANAF_PUBLIC_URL": self.url,
+            "ANAF_TIMEOUT_S": str(timeout_s),
+        }
 
     def settings_overrides(self, timeout_s: float = 3.0) -> dict[str, Any]:
         return {
@@ -688,20 +696,11 @@ TEST_TIMEOUT_S = 2.0
 
 
 def shared_fake_spv() -> FakeAnafSpv:
-    """One fake SPV for the test process, its URLs put in the environment.
-
-    Call it when a test module is imported: pytest imports (collects) every module before
-    any fixture runs, and the session's `settings` fixture reads the environment when
-    first used, so the app, its in-process worker and any worker a test starts all talk
-    to this server (none of them to the real ANAF), with a short call timeout.
-    """
+    """The one fake SPV of the test process, started on first use. It changes no global
+    state: tests/conftest.py's `spv_server` fixture points the environment at it."""
     global _shared
     if _shared is None:
         _shared = FakeAnafSpv(hang_s=TEST_TIMEOUT_S + 2).start()
-        os.environ["ANAF_OAUTH_URL"] = _shared.oauth_url
-        os.environ["ANAF_API_URL"] = _shared.url
-        os.environ["ANAF_PUBLIC_URL"] = _shared.url
-        os.environ["ANAF_TIMEOUT_S"] = str(TEST_TIMEOUT_S)
     return _shared
 
 
