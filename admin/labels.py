@@ -288,6 +288,19 @@ LABELS: dict[str, dict[str, str]] = {
         "processed_at": "Preluat la",
         "error": "Eroare",
     },
+    "preluare_spv": {
+        "requested_by": "Cerută de",
+        "started_at": "Pornită la",
+        "finished_at": "Încheiată la",
+        "listed": "Mesaje listate",
+        "new_messages": "Mesaje noi",
+        "downloaded": "Descărcate",
+        "imported": "Facturi importate",
+        "linked": "Legate de facturi existente",
+        "failed": "Refuzate",
+        "pdfs": "PDF-uri aduse",
+        "error": "Oprită din cauza",
+    },
     "factura_furnizor": {
         "spv_message": "Mesaj SPV",
         "status": "Stare",
@@ -305,6 +318,7 @@ LABELS: dict[str, dict[str, str]] = {
         "prepaid": "Avansuri",
         "payable": "De plată",
         "xml": "XML primit",
+        "rounding": "Rotunjire",
         "pdf_path": "PDF ANAF",
     },
     "linie_factura_furnizor": {

@@ -46,6 +46,7 @@ from tables.efactura import (
     AnafConnection,
     EfacturaEvent,
     EfacturaSubmission,
+    SpvFetch,
     SpvMessage,
     SupplierInvoice,
     SupplierInvoiceLine,
@@ -667,13 +668,37 @@ SPV_WRITTEN_BY_JOB = (
 )
 TABLE_CONFIGS += [
     TableConfig(
+        SpvFetch,
+        menu_group=SPV,
+        validators=read_only_guard(
+            RECEIVE_AREA,
+            "Preluările SPV le scrie lucrarea de preluare (automat sau din «Preia acum din SPV»).",
+        ),
+        visible_columns=[
+            SpvFetch.id,
+            SpvFetch.company,
+            SpvFetch.started_at,
+            SpvFetch.finished_at,
+            SpvFetch.requested_by,
+            SpvFetch.listed,
+            SpvFetch.new_messages,
+            SpvFetch.imported,
+            SpvFetch.failed,
+            SpvFetch.error,
+        ],
+        visible_filters=[SpvFetch.company, SpvFetch.started_at, SpvFetch.requested_by],
+        order_by=[OrderBy(SpvFetch.id, ascending=False)],
+    ),
+    TableConfig(
         SpvMessage,
         menu_group=SPV,
         validators=read_only_guard(RECEIVE_AREA, SPV_WRITTEN_BY_JOB),
         visible_columns=[
             SpvMessage.id,
+            SpvMessage.company,
             SpvMessage.created,
             SpvMessage.kind,
+            SpvMessage.details,  # who sent it; a buyer's message or ANAF's errors
             SpvMessage.message_id,
             SpvMessage.request_id,
             SpvMessage.processed_at,
@@ -742,3 +767,4 @@ TABLE_CONFIGS += [
         order_by=[OrderBy(SupplierInvoiceLine.id, ascending=False)],
     ),
 ]
+

@@ -44,7 +44,7 @@ SCALES = {
     "rate": Decimal("0.01"),
 }
 MONEY = ("line_net_total", "allowance_total", "charge_total", "tax_exclusive", "vat_total",
-         "tax_currency_vat", "tax_inclusive", "prepaid", "payable", "net", "taxable",
+         "tax_currency_vat", "tax_inclusive", "prepaid", "rounding", "payable", "net", "taxable",
          "amount")  # fmt: skip
 Company = Parameter(default=None, ge=1, le=MAX_INT, description="Firma (implicit: singura)")
 Before = Parameter(default=None, ge=1, le=MAX_INT, description="Cursorul «next»")

@@ -10,6 +10,7 @@ from saq import Queue
 
 from domain.core.effects import Dispatcher
 from jobs.efactura import enqueue_efactura_download, enqueue_efactura_poll, enqueue_efactura_send
+from jobs.efactura_receive import enqueue_efactura_receive
 from jobs.printing import enqueue_document_pdf, enqueue_invoice_pdf
 
 POLICIES: dict[str, Callable[..., Awaitable[Any]]] = {
@@ -18,6 +19,7 @@ POLICIES: dict[str, Callable[..., Awaitable[Any]]] = {
     "efactura_send": enqueue_efactura_send,
     "efactura_poll": enqueue_efactura_poll,
     "efactura_download": enqueue_efactura_download,
+    "efactura_receive": enqueue_efactura_receive,
 }
 
 

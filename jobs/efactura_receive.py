@@ -1,8 +1,9 @@
 """Jobs: read each connected company's SPV inbox (received invoices, buyer messages).
 
 A cron (twice a day, Europe/Bucharest) enqueues one `efactura_receive` per company whose
-SPV connection is enabled, key `efactura:receive:<company>`: the key only keeps two runs
-of one company from overlapping; what was received, downloaded and imported is in the
+SPV connection is enabled, and «Preia acum din SPV» one for a company someone names
+(domain/efactura/spv_fetch.py); key `efactura:receive:<company>`: the key only keeps two
+runs of one company from overlapping; what was received, downloaded and imported is in the
 database (domain/efactura/receive.py), so a retried or repeated run does nothing twice.
 """
 
@@ -32,8 +33,11 @@ def receive_key(company_id: int) -> str:
     return f"efactura:receive:{company_id}"
 
 
-async def enqueue_efactura_receive(queue: Queue, company_id: int) -> bool:
-    """False when the queue cannot be reached or a run of the company is in flight."""
+async def enqueue_efactura_receive(
+    queue: Queue, company_id: int, requested_by: str = ""
+) -> bool | None:
+    """True when queued, False when a run of the company is in flight already, None when
+    the queue cannot be reached. `requested_by`: who asked (empty for the cron)."""
     try:
         job = await enqueue(
             queue,
@@ -43,16 +47,20 @@ async def enqueue_efactura_receive(queue: Queue, company_id: int) -> bool:
             retries=RECEIVE_RETRIES,
             retry_delay=RECEIVE_RETRY_DELAY_S,
             company_id=company_id,
+            requested_by=requested_by,
         )
     except Exception:  # Redis down: the next cron run enqueues it
         log.exception("could not enqueue the SPV inbox of company %s", company_id)
-        return False
+        return None
     return job is not None
 
 
-async def efactura_receive(ctx: dict[str, Any], *, company_id: int) -> dict[str, Any]:
+async def efactura_receive(
+    ctx: dict[str, Any], *, company_id: int, requested_by: str = ""
+) -> dict[str, Any]:
     """One company's inbox: list, record, download, import (see spv_receive)."""
-    return {"company_id": company_id, **await spv_receive(company_id, settings=ctx["settings"])}
+    summary = await spv_receive(company_id, settings=ctx["settings"], requested_by=requested_by)
+    return {"company_id": company_id, **summary}
 
 
 async def efactura_receive_daily(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +71,7 @@ async def efactura_receive_daily(ctx: dict[str, Any]) -> dict[str, Any]:
     queue = ctx["job"].queue if ctx.get("job") else ctx["worker"].queue
     enqueued = 0
     for row in rows:
-        enqueued += await enqueue_efactura_receive(queue, row["company"])
+        enqueued += bool(await enqueue_efactura_receive(queue, row["company"]))
     return {"companies": len(rows), "enqueued": enqueued}
 
 

@@ -99,6 +99,24 @@ class SpvMessage(Table, tablename="spv_mesaj"):
     error = Text(default="")
 
 
+class SpvFetch(Table, tablename="preluare_spv"):
+    """One run of a company's SPV inbox (the cron's, or one someone asked for): when it
+    ran and what it brought."""
+
+    company = ForeignKey(Company, null=False, on_delete=OnDelete.restrict)
+    requested_by = Varchar(length=150, default="", help_text="Cine a cerut-o (gol: automat)")
+    started_at = CreatedAt()
+    finished_at = Timestamptz(null=True, default=None)
+    listed = Integer(default=0, help_text="Mesaje listate de SPV (60 de zile)")
+    new_messages = Integer(default=0, help_text="Mesaje noi")
+    downloaded = Integer(default=0)
+    imported = Integer(default=0, help_text="Facturi primite importate")
+    linked = Integer(default=0, help_text="Legate de facturi importate de mână")
+    failed = Integer(default=0, help_text="Mesaje refuzate (motivul e la mesaj)")
+    pdfs = Integer(default=0, help_text="PDF-uri ANAF aduse mai târziu")
+    error = Text(default="", help_text="De ce s-a oprit (se reia automat)")
+
+
 class SupplierInvoice(Table, tablename="factura_furnizor"):
     """A supplier's invoice or credit note as received (e-Factura) or typed, a draft until
     someone checks and books it."""
@@ -121,6 +139,7 @@ class SupplierInvoice(Table, tablename="factura_furnizor"):
     vat_total = Money(default=ZERO)
     tax_inclusive = Money(default=ZERO)
     prepaid = Money(default=ZERO)
+    rounding = Money(default=ZERO, help_text="Rotunjirea sumei de plată (BT-114)")
     payable = Money(default=ZERO)
     xml = Text(default="")
     pdf_path = Varchar(length=300, default="")
@@ -145,3 +164,6 @@ class SupplierInvoiceLine(Table, tablename="linie_factura_furnizor"):
 unique_together(SupplierInvoiceLine, "supplier_invoice", "position")
 index_together(EfacturaSubmission, "state", "next_check_at")
 index_together(SupplierInvoice, "partner", "number")
+# The same supplier's document once per company, however it is written (SPV, XML, hand).
+unique_together(SupplierInvoice, "company", "partner", "number", "issue_date")
+index_together(SpvFetch, "company", "started_at")

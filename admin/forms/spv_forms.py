@@ -1,5 +1,6 @@
 """Forms of «SPV»: import a supplier's e-Factura XML pasted by hand (the same operation
-as POST /api/supplier-invoices/import and as the daily SPV job)."""
+as POST /api/supplier-invoices/import and as the daily SPV job), and «Preia acum din SPV»
+(read a company's SPV inbox now, with the job the cron runs)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from admin.forms import form_errors
 from admin.guards import request_actor
 from domain.core.errors import ValidationFailed
 from domain.efactura.receive import supplier_invoice_import
+from domain.efactura.spv_fetch import fetch_summary_ro, spv_fetch_now
 from domain.partners.identity import normalize_cui
 from domain.sales.queries import default_company_id
 from tables.efactura import SupplierInvoice
@@ -27,6 +29,12 @@ class SupplierXmlForm(BaseModel):
         "furnizor sau descărcat din SPV.",
         json_schema_extra=TEXTAREA,
     )
+    company: str = Field(
+        default="", title="Firma", description="CUI-ul firmei; gol dacă aveți o singură firmă"
+    )
+
+
+class FetchNowForm(BaseModel):
     company: str = Field(
         default="", title="Firma", description="CUI-ul firmei; gol dacă aveți o singură firmă"
     )
@@ -73,7 +81,29 @@ def spv_forms() -> list[FormConfig]:
             f"{row['currency']}); o găsiți în «Facturi furnizori»."
         )
 
+    @form_errors
+    async def fetch_now(request: Request, data: FetchNowForm) -> str:
+        answer = await spv_fetch_now(
+            company_id=await _company(data.company), by=await request_actor(request)
+        )
+        if answer["queued"]:
+            head = (
+                "Preluarea din SPV a pornit: facturile primite apar în «Facturi furnizori», "
+                "mesajele în «Mesaje SPV», rezultatul în «Preluări SPV»."
+            )
+        else:
+            head = "O preluare din SPV a acestei firme este deja în coadă sau în curs."
+        return f"{head} {fetch_summary_ro(answer['last'])}"
+
     return [
+        FormConfig(
+            name="Preia acum din SPV",
+            pydantic_model=FetchNowForm,
+            endpoint=fetch_now,
+            form_group=GROUP,
+            description="Citește acum mesajele SPV ale firmei (altfel automat, de două ori pe "
+            "zi): facturile primite devin ciorne, mesajele cumpărătorilor se păstrează.",
+        ),
         FormConfig(
             name="Importă factură furnizor (XML)",
             pydantic_model=SupplierXmlForm,
@@ -81,5 +111,5 @@ def spv_forms() -> list[FormConfig]:
             form_group=GROUP,
             description="Factura devine ciornă în «Facturi furnizori»; furnizorul este găsit "
             "după CUI sau creat. Aceeași factură de două ori este refuzată.",
-        )
+        ),
     ]

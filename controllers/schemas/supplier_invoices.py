@@ -35,7 +35,8 @@ class SupplierVatOut(msgspec.Struct):
 
 class SupplierInvoiceOut(msgspec.Struct):
     """Amounts as the supplier's XML states them (BT-106..BT-115) in its currency; a credit
-    note (type 381) in red. `tax_currency_vat` is the VAT in lei (BT-111)."""
+    note (type 381) in red. `tax_currency_vat` is the VAT in lei (BT-111); `rounding`
+    (BT-114) makes tax_inclusive - prepaid + rounding = payable."""
 
     id: int
     company: int
@@ -56,6 +57,7 @@ class SupplierInvoiceOut(msgspec.Struct):
     tax_currency_vat: Decimal
     tax_inclusive: Decimal
     prepaid: Decimal
+    rounding: Decimal
     payable: Decimal
     has_pdf: bool
     notes: str

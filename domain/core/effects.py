@@ -27,3 +27,11 @@ def install_dispatcher(dispatcher: Dispatcher | None) -> None:
 def enqueue_after_commit(job: str, **kwargs: Any) -> None:
     if _dispatcher is not None:
         after_commit(partial(_dispatcher, job, **kwargs))
+
+
+async def enqueue_now(job: str, **kwargs: Any) -> Any:
+    """Enqueue at once, for a request with nothing to commit first (someone asks for a job
+    to run now); the dispatcher's answer, or None when none is installed."""
+    if _dispatcher is None:
+        return None
+    return await _dispatcher(job, **kwargs)

@@ -16,8 +16,11 @@
      installation did not make («ERORI FACTURA») are downloaded and kept, their text
      added to the message's details;
    - «FACTURA TRIMISA» and the errors of our own uploads are only recorded: the sending
-     side (domain/efactura/ops.py) downloads and keeps those answers with each invoice.
+     side (domain/efactura/send_answer.py) downloads and keeps those answers with each invoice.
 3. drafts from SPV still without ANAF's PDF get another try.
+
+Every run is logged (`preluare_spv`: who asked, when it ran, what it brought, why it
+stopped), so the admin shows when the inbox was last read and what came of it.
 
 Resumable: a crash leaves messages unprocessed (done next run) or a ZIP on disk (read
 from there), and a draft committed just before a crash is found by the unique message on
@@ -55,7 +58,7 @@ from domain.efactura.receive_import import (
 )
 from domain.efactura.receive_ubl import ParsedInvoice, parse_ubl
 from domain.org.permissions import SYSTEM
-from tables.efactura import EfacturaSubmission, SpvMessage, SupplierInvoice
+from tables.efactura import EfacturaSubmission, SpvFetch, SpvMessage, SupplierInvoice
 
 __all__ = [
     "ParsedInvoice",
@@ -304,6 +307,36 @@ async def _late_pdfs(client: SpvInbox, company_id: int, data_dir: Path, summary:
         summary["pdfs"] += 1
 
 
+# ------------------------------------------------------------------ the run's log
+
+# summary key -> SpvFetch column
+_LOGGED = {"listed": SpvFetch.listed, "new": SpvFetch.new_messages,
+           "downloaded": SpvFetch.downloaded, "imported": SpvFetch.imported,
+           "linked": SpvFetch.linked, "failed": SpvFetch.failed, "pdfs": SpvFetch.pdfs}  # fmt: skip
+
+
+async def _run_started(company_id: int, requested_by: str) -> int:
+    async with write_tx():
+        row = SpvFetch(company=company_id, requested_by=requested_by[:150])
+        await row.save()
+    return row.id
+
+
+async def _run_finished(run_id: int, summary: dict[str, int], error: str) -> None:
+    values: dict[Any, Any] = {column: summary[key] for key, column in _LOGGED.items()}
+    values |= {SpvFetch.finished_at: _now(), SpvFetch.error: error}
+    async with write_tx():
+        await SpvFetch.update(values).where(SpvFetch.id == run_id)
+
+
+def _stopped_by(exc: BaseException) -> str:
+    if isinstance(exc, DomainError):
+        return str(exc)
+    if isinstance(exc, asyncio.CancelledError):
+        return "Oprită înainte de sfârșit (timpul lucrării a expirat sau serverul s-a oprit)."
+    return f"Eroare neașteptată: {type(exc).__name__}"
+
+
 # ------------------------------------------------------------------ the step
 
 
@@ -313,39 +346,49 @@ async def spv_receive(
     settings: Any,
     client: SpvInbox | None = None,
     now: datetime | None = None,
+    requested_by: str = "",
 ) -> dict[str, int]:
     """List, record, download and import what SPV holds for `company_id` (see above).
 
     `client`: an SPV client to use (tests); by default the company's connection's.
+    `requested_by`: who asked for the run (empty: the cron), for the run's log.
     Returns counts: listed, new, downloaded, imported, linked, failed, pdfs.
     """
     data_dir = Path(settings.data_dir)
-    summary = dict.fromkeys(
-        ("listed", "new", "downloaded", "imported", "linked", "failed", "pdfs"), 0
-    )
+    summary = dict.fromkeys(_LOGGED, 0)
     cif = await company_cif(company_id)
-    own = client is None
-    spv: Any = client if client is not None else await spv_client(company_id, settings)
+    run_id = await _run_started(company_id, requested_by)
     try:
-        end = now or _now()
-        # A few minutes inside the 60 days: ANAF refuses a startTime older than that.
-        listed = await spv.messages(cif=cif, start=end - WINDOW + timedelta(minutes=5), end=end)
-        summary["listed"] = len(listed)
-        summary["new"] = await _record(company_id, listed)
-        for row in await _pending(company_id):
-            try:
-                await _handle(spv, row, data_dir, summary)
-            except (AnafUnavailable, AnafAuthFailed):
-                raise  # ANAF is down or the connection needs authorising: retry later
-            except DomainError as exc:  # refused import, a message ANAF would not give
-                await _mark(row["id"], error=str(exc))
-                summary["failed"] += 1
-            except Exception as exc:  # a bug must not block the other messages
-                log.exception("SPV message %s could not be handled", row["message_id"])
-                await _mark(row["id"], error=f"Eroare neașteptată: {type(exc).__name__}")
-                summary["failed"] += 1
-        await _late_pdfs(spv, company_id, data_dir, summary)
-    finally:
-        if own:
-            await spv.aclose()
+        spv: Any = client if client is not None else await spv_client(company_id, settings)
+        try:
+            await _read_inbox(spv, company_id, cif, now or _now(), data_dir, summary)
+        finally:
+            if client is None:
+                await spv.aclose()
+    except BaseException as exc:
+        await asyncio.shield(_run_finished(run_id, summary, _stopped_by(exc)))
+        raise
+    await _run_finished(run_id, summary, "")
     return summary
+
+
+async def _read_inbox(
+    spv: SpvInbox, company_id: int, cif: str, end: datetime, data_dir: Path, summary: dict
+) -> None:
+    # A few minutes inside the 60 days: ANAF refuses a startTime older than that.
+    listed = await spv.messages(cif=cif, start=end - WINDOW + timedelta(minutes=5), end=end)
+    summary["listed"] = len(listed)
+    summary["new"] = await _record(company_id, listed)
+    for row in await _pending(company_id):
+        try:
+            await _handle(spv, row, data_dir, summary)
+        except (AnafUnavailable, AnafAuthFailed):
+            raise  # ANAF is down or the connection needs authorising: retry later
+        except DomainError as exc:  # refused import, a message ANAF would not give
+            await _mark(row["id"], error=str(exc))
+            summary["failed"] += 1
+        except Exception as exc:  # a bug must not block the other messages
+            log.exception("SPV message %s could not be handled", row["message_id"])
+            await _mark(row["id"], error=f"Eroare neașteptată: {type(exc).__name__}")
+            summary["failed"] += 1
+    await _late_pdfs(spv, company_id, data_dir, summary)

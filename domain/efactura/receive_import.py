@@ -277,8 +277,6 @@ def _notes(doc: ParsedInvoice, extra: Iterable[str]) -> str:
         parts.append(f"Condiții de plată: {doc.payment_terms}")
     if doc.payee_accounts:
         parts.append("Cont furnizor: " + ", ".join(doc.payee_accounts))
-    if doc.rounding:
-        parts.append(f"Rotunjire (BT-114): {doc.rounding}")
     parts.extend(extra)
     parts.extend(f"Atenție: {w}." for w in consistency_warnings(doc))
     return "\n".join(parts)
@@ -316,6 +314,7 @@ def draft_values(doc: ParsedInvoice, extra_notes: Iterable[str] = ()) -> dict[st
         "vat_total": q2(sign * doc.vat_total),
         "tax_inclusive": q2(sign * doc.tax_inclusive),
         "prepaid": q2(sign * doc.prepaid),
+        "rounding": q2(sign * doc.rounding),
         "payable": q2(sign * doc.payable),
         "notes": _notes(doc, notes),
     }

@@ -1,5 +1,5 @@
 """Read models of what arrives from SPV: supplier invoices (with lines and the VAT
-breakdown read back from their XML) and the SPV inbox messages."""
+breakdown read back from their XML), the SPV inbox messages and the inbox's runs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from domain.core.errors import NotFound
 from domain.efactura.receive_import import RECEIVE_AREA
 from domain.efactura.receive_ubl import parse_ubl
 from domain.org.permissions import Action, Actor, require
-from tables.efactura import SpvMessage, SupplierInvoice, SupplierInvoiceLine
+from tables.efactura import SpvFetch, SpvMessage, SupplierInvoice, SupplierInvoiceLine
 
 _HEAD = [c for c in SupplierInvoice._meta.columns if c._meta.name != "xml"]
 _MESSAGE = list(SpvMessage._meta.columns)
@@ -126,3 +126,14 @@ async def spv_message_list(
     for row in rows:
         row["supplier_invoice"] = made.get(row["id"])
     return rows
+
+
+async def spv_fetch_last(company_id: int, *, by: Actor) -> dict[str, Any] | None:
+    """The company's latest inbox run (who asked, when, what it brought), or None."""
+    require(by, RECEIVE_AREA, Action.read)
+    return (
+        await SpvFetch.select()
+        .where(SpvFetch.company == company_id)
+        .order_by(SpvFetch.id, ascending=False)
+        .first()
+    )

@@ -43,9 +43,10 @@ async def test_import_list_read_and_refuse_twice(login):
         "RON",
         "380",
     )
-    assert (body["tax_exclusive"], body["vat_total"], body["payable"]) == (
+    assert (body["tax_exclusive"], body["vat_total"], body["rounding"], body["payable"]) == (
         "1100.00",
         "221.00",
+        "0.00",
         "1321.00",
     )
     assert [(x["position"], x["quantity"], x["unit_price"], x["net"]) for x in body["lines"]] == [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import shutil
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -20,14 +21,28 @@ from litestar import Litestar
 from saq import Queue, Worker
 from saq.job import Status
 
+from domain.core.effects import install_dispatcher
 from domain.efactura.anaf import AnafUnavailable
-from domain.efactura.receive import spv_receive, supplier_invoice_import
+from domain.efactura.receive import spv_folder, spv_receive, supplier_invoice_import
 from domain.efactura.secrets import encrypt
 from domain.org.permissions import SYSTEM
+from jobs.dispatch import queue_dispatcher
+from jobs.efactura_receive import (
+    RECEIVE_RETRIES,
+    RECEIVE_RETRY_DELAY_S,
+    RECEIVE_TIMEOUT_S,
+    receive_key,
+)
 from jobs.queue import enqueue
 from jobs.worker import worker_settings
 from settings import Settings
-from tables.efactura import AnafConnection, SpvMessage, SupplierInvoice, SupplierInvoiceLine
+from tables.efactura import (
+    AnafConnection,
+    SpvFetch,
+    SpvMessage,
+    SupplierInvoice,
+    SupplierInvoiceLine,
+)
 from tables.partners import Partner
 from tests.factories import make_client, make_company
 from tests.ops.test_supplier_import import (
@@ -57,6 +72,9 @@ def spv_settings(settings: Settings, fake: FakeAnafSpv, tmp_path: Path) -> Setti
 async def connected_company(settings: Settings, fake: FakeAnafSpv) -> int:
     """A company whose SPV connection is authorised (tokens issued by the fake)."""
     company = await make_company()
+    # The app's DATA_DIR outlives the test database, and the fake numbers its messages
+    # from the same start every test: no ZIP of an earlier test's company may be read.
+    shutil.rmtree(settings.data_dir / spv_folder(company), ignore_errors=True)
     tokens = fake.issue_tokens()
     now = datetime.now(UTC)
     await AnafConnection(
@@ -157,6 +175,38 @@ async def test_inbox_becomes_drafts_and_records_once(spv_settings: Settings, fak
     assert await SupplierInvoice.count() == 2
 
 
+async def test_every_page_of_the_60_days_is_read(spv_settings: Settings, fake: FakeAnafSpv):
+    company = await connected_company(spv_settings, fake)
+    fake.page_size = 2  # ANAF pages by 500; five messages make three pages here
+    sent = [fake.add_received(romanian_invoice(f"F-{n}").encode(), cif=OUR_CUI) for n in range(5)]
+    summary = await spv_receive(company, settings=spv_settings)
+    assert (summary["listed"], summary["new"], summary["imported"]) == (5, 5, 5)
+    assert set(await _messages()) == {m.id for m in sent}
+    pages = sorted(r["params"]["pagina"] for r in fake.requests if r["op"] == "lista")
+    assert pages == ["1", "2", "3"]
+    window = next(r["params"] for r in fake.requests if r["op"] == "lista")
+    days = (int(window["endTime"]) - int(window["startTime"])) / 86_400_000
+    assert 59.9 < days < 60  # the whole window ANAF allows, a little inside it
+
+
+async def test_two_runs_at_once_import_each_invoice_once(spv_settings: Settings, fake: FakeAnafSpv):
+    """The job key keeps one run per company in flight; should two run anyway (a second
+    worker, a key lost with Redis), the database still makes one draft per message."""
+    company = await connected_company(spv_settings, fake)
+    for n in range(3):
+        fake.add_received(romanian_invoice(f"F-{n}").encode(), cif=OUR_CUI)
+    runs = await asyncio.gather(
+        spv_receive(company, settings=spv_settings), spv_receive(company, settings=spv_settings)
+    )
+    assert sum(r["new"] for r in runs) == 3
+    assert sum(r["imported"] for r in runs) == 3
+    assert sum(r["failed"] for r in runs) == 0
+    assert await SpvMessage.count() == 3
+    assert await SupplierInvoice.count() == 3
+    assert await Partner.count() == 1
+    assert all(m["processed_at"] is not None for m in (await _messages()).values())
+
+
 async def test_a_stopped_run_is_resumed_and_nothing_is_done_twice(
     spv_settings: Settings, fake: FakeAnafSpv
 ):
@@ -175,6 +225,12 @@ async def test_a_stopped_run_is_resumed_and_nothing_is_done_twice(
     resumed = await spv_receive(company, settings=spv_settings)
     assert (resumed["new"], resumed["imported"]) == (0, 2)
     assert await SupplierInvoice.count() == 2
+    # Each run is logged, with why it stopped: what the admin shows as «Preluări SPV».
+    stopped, done = await SpvFetch.select().order_by(SpvFetch.id)
+    assert (stopped["new_messages"], stopped["imported"], stopped["requested_by"]) == (2, 0, "")
+    assert stopped["finished_at"] is not None
+    assert "ANAF" in stopped["error"]
+    assert (done["new_messages"], done["imported"], done["error"]) == (0, 2, "")
 
     # A crash after a draft was committed but before its message was marked processed:
     # the next run finds the draft by the message (unique) and reads the ZIP from disk.
@@ -288,3 +344,69 @@ async def test_the_cron_receives_for_each_connected_company(
     row = await SupplierInvoice.select().first()
     assert (row["company"], row["number"]) == (company, "F-1")
     assert fake.calls["lista"] == 1
+
+
+async def _post_form(client, name: str, body: dict):
+    forms = (await client.get("/admin/api/forms/")).json()
+    (slug,) = [f["slug"] for f in forms if f["name"] == name]
+    return await client.post(f"/admin/api/forms/{slug}/", json=body)
+
+
+async def test_fetch_now_from_the_admin(queue: Queue, settings: Settings, fake: FakeAnafSpv, login):
+    """«Preia acum din SPV» queues the cron's job for the company (same key, timeout,
+    retries, back-off); the run shows in «Preluări SPV» with who asked and what it
+    brought, and the inbox and the draft in their admin lists."""
+    company = await connected_company(settings, fake)
+    message = fake.add_received(romanian_invoice("F-7").encode(), cif=OUR_CUI)
+    admin = await login("accountant")
+    install_dispatcher(queue_dispatcher(queue))
+    try:
+        answer = await _post_form(admin, "Preia acum din SPV", {"company": OUR_CUI})
+    finally:
+        install_dispatcher(None)
+    assert answer.status_code == 200, answer.text
+    assert "Preluarea din SPV a pornit" in answer.text
+    job = await queue.job(receive_key(company))
+    assert job is not None
+    assert job.kwargs["company_id"] == company
+    assert (job.timeout, job.retries, job.retry_delay, job.retry_backoff) == (
+        RECEIVE_TIMEOUT_S, RECEIVE_RETRIES, RECEIVE_RETRY_DELAY_S, True
+    )  # fmt: skip
+    await job.refresh(until_complete=60)
+    assert job.status == Status.COMPLETE, job.error
+
+    runs = (await admin.get("/admin/api/tables/preluare_spv/")).json()["rows"]
+    assert len(runs) == 1
+    assert runs[0]["requested_by"].startswith("accountant-")
+    assert (runs[0]["new_messages"], runs[0]["imported"], runs[0]["error"]) == (1, 1, "")
+    assert runs[0]["finished_at"] is not None
+    schema = (await admin.get("/admin/api/tables/preluare_spv/schema/")).json()
+    assert schema["properties"]["imported"]["title"] == "Facturi importate"
+    # The SPV inbox: the message, processed, and the draft it became.
+    inbox = (await admin.get("/admin/api/tables/spv_mesaj/")).json()["rows"]
+    assert [(m["message_id"], m["kind"], m["error"]) for m in inbox] == [
+        (message.id, "FACTURA PRIMITA", "")
+    ]
+    assert inbox[0]["processed_at"] is not None
+    assert f"cif_emitent={SUPPLIER_CUI}" in inbox[0]["details"]
+    drafts = (await admin.get("/admin/api/tables/factura_furnizor/")).json()["rows"]
+    assert [(d["number"], d["spv_message"]) for d in drafts] == [("F-7", inbox[0]["id"])]
+
+    # Without a job queue the request is refused, never lost silently.
+    again = await _post_form(admin, "Preia acum din SPV", {"company": OUR_CUI})
+    assert again.status_code != 200
+    assert "JOB_QUEUE_UNAVAILABLE" in again.text
+    # A company without an authorised connection is told what to do.
+    await AnafConnection.update({AnafConnection.enabled: False}).where(
+        AnafConnection.company == company
+    )
+    refused = await _post_form(admin, "Preia acum din SPV", {"company": OUR_CUI})
+    assert refused.status_code != 200
+    assert "SPV_NOT_CONNECTED" in refused.text
+    assert "conexiune SPV" in refused.text
+    # Who may not import may not fetch either; the runs are not theirs to see.
+    sales = await login("sales")
+    assert (await sales.get("/admin/api/tables/preluare_spv/")).status_code == 403
+    denied = await _post_form(sales, "Preia acum din SPV", {"company": OUR_CUI})
+    assert denied.status_code != 200
+    assert await SpvFetch.count() == 1

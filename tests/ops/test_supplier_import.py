@@ -14,6 +14,7 @@ import pytest
 from stdnum.ro import cui as ro_cui
 
 from domain.core.errors import Conflict, Forbidden, ValidationFailed
+from domain.core.tx import is_unique_violation
 from domain.efactura.receive import supplier_invoice_import, supplier_invoice_link_spv
 from domain.efactura.receive_queries import supplier_invoice_get
 from domain.org.permissions import SYSTEM, Actor
@@ -40,10 +41,14 @@ TOTALS = {
     "tax_exclusive": "TaxExclusiveAmount",
     "tax_inclusive": "TaxInclusiveAmount",
     "prepaid": "PrepaidAmount",
+    "rounding": "PayableRoundingAmount",
     "payable": "PayableAmount",
 }
 ACCOUNTANT = Actor(role=Role.accountant, name="contabil", user_id=2)
 VALID_RON = (SAMPLES / "derived" / "valid_invoice_RON_21_11.xml").read_text()
+ROUNDED = ("BIS_Billing_30-Telefoni.xml", "BIS_Billing_30-Rantefaktura_Saml.xml",
+           "BIS_Billing_30-Tjanster_Kopiering.xml")  # fmt: skip
+"""CEN files whose amount due is rounded (PayableRoundingAmount 0.22, -0.16, 0.47)."""
 OUR_CUI = "44556670"  # tests/factories.make_company
 SUPPLIER_CUI = "18547290"
 
@@ -278,6 +283,34 @@ async def test_the_same_invoice_twice_is_refused():
     assert "F-100" in caught.value.message_ro
     assert await SupplierInvoice.count() == 1
     assert await SupplierInvoiceLine.count() == 2
+
+
+async def test_the_database_refuses_a_second_copy_however_it_is_written():
+    """The key (company, supplier, number, issue date) is the database's, not only the
+    import's check: a row written past it (by hand, by a future form) is refused."""
+    company = await make_company()
+    first = await _stored(
+        await supplier_invoice_import(company_id=company, xml=romanian_invoice(), by=SYSTEM)
+    )
+    copy = {k: v for k, v in first.items() if k not in {"id", "lines", "created_at"}}
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - the class depends on the engine
+        await SupplierInvoice(**copy).save()
+    assert is_unique_violation(caught.value)
+    other_company = await make_company(name="Alta SRL", cui="12345674")
+    await SupplierInvoice(**(copy | {"company": other_company})).save()  # its own books
+    assert await SupplierInvoice.count() == 2
+
+
+async def test_rounding_is_stored_and_the_totals_reconcile():
+    """BT-114 has its own column: what is stored adds up to the amount due, exactly."""
+    company = await make_company()
+    for name in ROUNDED:
+        xml = (CEN / "test" / "testfiles" / name).read_bytes()
+        row = await _stored(await supplier_invoice_import(company_id=company, xml=xml, by=SYSTEM))
+        money = {k: _money(row[k]) for k in ("tax_inclusive", "prepaid", "rounding", "payable")}
+        assert money["rounding"] != 0, name
+        assert money["tax_inclusive"] - money["prepaid"] + money["rounding"] == money["payable"]
+        assert "Rotunjire" not in row["notes"]
 
 
 async def test_the_same_spv_message_twice_is_refused():
