@@ -1578,9 +1578,9 @@ def ensure_notes() -> None:
     DOC.write_text(text.replace(details, block + details, 1))
 
 
-def pg_url() -> str:
+def pg_url(name: str = PG_DB) -> str:
     """BENCH_PG_URL's server, this benchmark's own database."""
-    return urlunparse(urlparse(PG_URL)._replace(path=f"/{PG_DB}"))
+    return urlunparse(urlparse(PG_URL)._replace(path=f"/{name}"))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -1596,6 +1596,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--max-calls", type=int, default=40)
     parser.add_argument("--no-doc", action="store_true", help="print only")
+    parser.add_argument("--pg-db", default=PG_DB, help="PostgreSQL: the database's name")
     parser.add_argument("--db-file", help="SQLite: seed into this file and keep it")
     parser.add_argument(
         "--reuse",
@@ -1604,7 +1605,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.engine == "postgres":
-        url = pg_url() if args.reuse else fresh_postgres(pg_url())
+        url = pg_url(args.pg_db) if args.reuse else fresh_postgres(pg_url(args.pg_db))
     elif args.db_file:
         path = Path(args.db_file).resolve()
         if not args.reuse:

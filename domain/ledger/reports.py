@@ -20,9 +20,10 @@ from decimal import Decimal
 from typing import Any
 
 from domain.core.errors import ValidationFailed
+from domain.core.tx import is_sqlite
 from domain.ledger.chart import company_exists, default_company
 from domain.org.permissions import Action, Actor, Area, require
-from tables.ledger import Account
+from tables.ledger import ZERO, Account
 from tables.org import Company
 
 ROW_LIMIT = 10_000
@@ -39,10 +40,23 @@ def bani(expr: str) -> str:
     return f"CAST(ROUND({expr} * 100) AS BIGINT)"
 
 
+def sum_bani(amount: str, *, where: str = "", over: str = "") -> str:
+    """SQL: the exact sum of an amount (a column, or the difference of two) in integer
+    bani, optionally `FILTER (WHERE where)` or as a window sum `OVER over`. PostgreSQL sums
+    the Numeric as it is and converts the sum once (cheaper than a conversion per line);
+    SQLite stores REAL, so there each line is converted to bani before it is added."""
+    filtered = f" FILTER (WHERE {where})" if where else ""
+    window = f" OVER {over}" if over else ""
+    if is_sqlite():
+        return f"COALESCE(SUM({bani(f'({amount})')}){filtered}{window}, 0)"
+    return f"CAST(COALESCE(SUM({amount}){filtered}{window}, 0) * 100 AS BIGINT)"
+
+
 def money(value: Any) -> Decimal:
     """The driver's sum of bani (int on SQLite, Decimal on PostgreSQL, None) in lei, with
-    its two decimals (scaleb is exact, and cheaper than dividing: reports convert a lot)."""
-    return Decimal(int(value or 0)).scaleb(-2)
+    its two decimals (scaleb is exact, and cheaper than dividing: reports convert a lot;
+    zero, half of every debit/credit pair, is shared)."""
+    return Decimal(int(value)).scaleb(-2) if value else ZERO
 
 
 def as_date(value: Any) -> date:
@@ -54,8 +68,8 @@ def as_date(value: Any) -> date:
 class Pair:
     """Debit and credit: a balance (one side only) or the sums of both sides."""
 
-    debit: Decimal = Decimal("0.00")
-    credit: Decimal = Decimal("0.00")
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
 
     @classmethod
     def of(cls, debit_bani: int, credit_bani: int) -> Pair:
@@ -63,8 +77,9 @@ class Pair:
 
     @classmethod
     def balance(cls, net_bani: int) -> Pair:
-        """A net amount (debit minus credit) on the side it falls on."""
-        return cls.of(max(net_bani, 0), max(-net_bani, 0))
+        """A net amount (debit minus credit) on the side it falls on (called per line by
+        the listings: one conversion, not two)."""
+        return cls(money(net_bani), ZERO) if net_bani >= 0 else cls(ZERO, money(-net_bani))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +126,28 @@ def month_period(month: str) -> Period:
     return Period(first, date.fromordinal(following.toordinal() - 1))
 
 
-async def report_company(by: Actor, company_id: int | None) -> int:
-    """Who may read the books (the accountants, the administrator, a viewer auditing),
-    and which company: the one named, else the installation's only company."""
+def check_reader(by: Actor) -> None:
+    """Who may read the books: the accountants, the administrator, a viewer auditing."""
     require(by, Area.ledger, Action.read)
+
+
+async def report_company(by: Actor, company_id: int | None) -> int:
+    """Who may read the books, and which company: the one named, else the installation's
+    only company."""
+    check_reader(by)
     if company_id is None:
         return await default_company()
     await company_exists(company_id)
     return company_id
+
+
+def company_sql(company_id: int | None) -> tuple[str, list[Any]]:
+    """A one-row query `(id, n)` answering report_company()'s question inside a report's
+    own statement (a round trip less): `id` is the company when `n` = 1; otherwise (no
+    company, several, an unknown id) report_company() says what is wrong."""
+    if company_id is None:
+        return "SELECT MIN(id) AS id, COUNT(*) AS n FROM firma", []
+    return "SELECT MIN(id) AS id, COUNT(*) AS n FROM firma WHERE id = {}", [company_id]
 
 
 def marks(values: list[Any] | tuple[Any, ...]) -> str:
@@ -134,6 +163,16 @@ def code_filter(column: str, roots: list[str] | tuple[str, ...]) -> tuple[str, l
         return "1 = 0", []
     condition = " OR ".join(f"{column} LIKE {{}}" for _ in roots)
     return f"({condition})", [like_prefix(r) for r in roots]
+
+
+def starts_with(text: str, prefix: str) -> str:
+    """SQL: `text` begins with `prefix` (an account and everything under it, when the
+    prefix is a column: `code_filter` is for codes known beforehand). On SQLite a range in
+    binary order, which the index on the codes can answer (a function of the column could
+    not); PostgreSQL's `starts_with` ignores the collation, which a range could not."""
+    if is_sqlite():
+        return f"({text} >= {prefix} AND {text} < {prefix} || char(1114111))"
+    return f"starts_with({text}, {prefix})"
 
 
 def like_prefix(code: str) -> str:
