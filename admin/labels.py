@@ -131,6 +131,7 @@ LABELS: dict[str, dict[str, str]] = {
         "delivery_date": "Data livrării",
         "due_date": "Scadența",
         "payment_terms": "Condiții de plată",
+        "efactura_state": "e-Factura",
         "discount_percent": "Discount (%)",
         "corrects": "Corectează factura",
         "stock_leaves": "Scade stocul",
@@ -563,7 +564,8 @@ CHOICES: dict[str, str] = {
     "manual": "Notă manuală",
     "reclass": "Reclasificare",
     "reversal": "Stornare",
-    # EfacturaState, UploadKind, AnafEnvironment
+    # EfacturaState (and InvoiceEfacturaState's "not_sent"), UploadKind, AnafEnvironment
+    "not_sent": "Netrimisă",
     "invalid": "Nevalidă (erori)",
     "validated": "Validată",
     "queued": "În așteptare",

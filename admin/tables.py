@@ -263,10 +263,12 @@ TABLE_CONFIGS = [
             Invoice.issue_date,
             Invoice.currency,
             Invoice.payable,
+            Invoice.efactura_state,
         ],
         visible_filters=[
             Invoice.partner,
             Invoice.status,
+            Invoice.efactura_state,
             Invoice.type_code,
             Invoice.issue_date,
             Invoice.work_point,

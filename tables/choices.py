@@ -185,6 +185,13 @@ class EfacturaState(StrEnum):
     rejected = "rejected"  # refused at upload (no index): the answer says why
 
 
+# The invoice list's copy of the state (tables/sales.py Invoice.efactura_state): every
+# state of the submission, plus "never prepared".
+InvoiceEfacturaState = StrEnum(
+    "InvoiceEfacturaState", {"not_sent": "not_sent", **{s.name: s.value for s in EfacturaState}}
+)
+
+
 class UploadKind(StrEnum):
     standard = "standard"
     extern = "extern"  # foreign buyer (extern=DA)

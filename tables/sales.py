@@ -23,7 +23,7 @@ from piccolo.table import Table
 from tables._columns import CreatedAt, FxRate, Money, Quantity, UnitPrice
 from tables._constraints import index_together, unique_together
 from tables.catalog import Article, VatCategory
-from tables.choices import DocStatus, DocType, InvoiceTypeCode, VatRegime
+from tables.choices import DocStatus, DocType, InvoiceEfacturaState, InvoiceTypeCode, VatRegime
 from tables.org import Company, CostCentre, Department, Person, Team, WorkPoint
 from tables.partners import Partner
 from tables.pricing import PriceList
@@ -104,6 +104,11 @@ class Invoice(Table, tablename="factura"):
     issued_by = Varchar(length=150, default="")
     cancelled_at = Timestamptz(null=True, default=None)
     cancel_reason = Varchar(length=200, default="")
+    # A copy of the e-Factura submission's state, written with every move of it
+    # (domain/efactura/send_machine.py): the admin lists and filters one table only.
+    efactura_state = Varchar(
+        length=12, choices=InvoiceEfacturaState, default=InvoiceEfacturaState.not_sent
+    )
     created_at = CreatedAt()
 
     @classmethod

@@ -143,6 +143,23 @@ async def locked_row(submission_id: int, *, with_invoice: bool = False) -> dict[
 async def update_row(submission_id: int, values: dict[Any, Any]) -> None:
     values[EfacturaSubmission.updated_at] = utcnow()
     await EfacturaSubmission.update(values).where(EfacturaSubmission.id == submission_id)
+    if EfacturaSubmission.state in values:
+        await invoice_state_copy(values[EfacturaSubmission.state], submission_id=submission_id)
+
+
+async def invoice_state_copy(
+    state: str, *, submission_id: int | None = None, invoice_id: int | None = None
+) -> None:
+    """The state copied onto the invoice, in the same transaction as the move: the
+    admin's invoice list shows and filters it (piccolo-admin lists one table)."""
+    if invoice_id is None:
+        await Invoice.raw(
+            "UPDATE factura SET efactura_state = {} "
+            "WHERE id = (SELECT invoice FROM efactura WHERE id = {})",
+            str(state), submission_id,
+        )  # fmt: skip
+    else:
+        await Invoice.update({Invoice.efactura_state: state}).where(Invoice.id == invoice_id)
 
 
 async def move(

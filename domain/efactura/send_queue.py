@@ -15,6 +15,7 @@ from domain.efactura.connection import as_utc, connection_row, connection_status
 from domain.efactura.send_machine import (
     S,
     add_event,
+    invoice_state_copy,
     locked_row,
     stored_errors,
     update_row,
@@ -75,6 +76,7 @@ async def efactura_prepare(*, invoice_id: int, by: Actor) -> dict[str, Any]:
                 | {"invoice": invoice_id, "company": invoice["company"]}
             )
             await row.save()
+            await invoice_state_copy(state, invoice_id=invoice_id)
             await add_event(row.id, "", state, detail)
         else:
             if existing["state"] not in PREPARABLE or answer_pending(existing):

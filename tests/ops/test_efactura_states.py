@@ -91,9 +91,17 @@ def test_oauth_state_is_signed_and_expires():
 # --------------------------------------------------------------------------- prepare
 
 
+async def invoice_list_state(invoice_id: int) -> str:
+    """What the admin's invoice list shows (its copy of the submission's state)."""
+    row = await Invoice.select(Invoice.efactura_state).where(Invoice.id == invoice_id).first()
+    return row["efactura_state"]
+
+
 async def test_prepare_keeps_the_validated_xml_with_an_event(settings):
     ids = await issued_invoice()
+    assert await invoice_list_state(ids["invoice"]) == "not_sent"
     view = await efactura_prepare(invoice_id=ids["invoice"], by=SYSTEM)
+    assert await invoice_list_state(ids["invoice"]) == "validated"
     assert view["state"] == "validated"
     assert view["errors"] == []
     row = await submission(ids["invoice"])
@@ -113,8 +121,10 @@ async def test_prepare_keeps_the_validated_xml_with_an_event(settings):
 async def test_ok_path_uploads_once_polls_and_stores_the_signed_zip(settings, fake_spv, sent_ready):
     fake_spv.processing_polls = 2  # one «in prelucrare», then ok
     invoice, sid = sent_ready["invoice"], sent_ready["submission"]
+    assert await invoice_list_state(invoice) == "queued"
     step = await efactura_send_step(sid, settings=settings)
     assert (step.state, step.next_op) == ("uploaded", "poll")
+    assert await invoice_list_state(invoice) == "uploaded"
     row = await submission(invoice)
     upload = fake_spv.uploads[0]
     assert row["upload_index"] == upload.index
@@ -134,6 +144,7 @@ async def test_ok_path_uploads_once_polls_and_stores_the_signed_zip(settings, fa
     assert (step.state, step.next_op) == ("ok", "download")
     step = await efactura_download_step(sid, settings=settings)
     assert step.state == "ok"
+    assert await invoice_list_state(invoice) == "ok"
     row = await submission(invoice)
     archive = read_answer_zip((settings.data_dir / row["answer_path"]).read_bytes())
     assert archive.is_invoice
@@ -168,6 +179,7 @@ async def test_nok_path_keeps_anaf_errors_and_allows_a_new_send(settings, fake_s
     await efactura_download_step(sid, settings=settings)
     view = await efactura_get(invoice_id=invoice, by=SYSTEM)
     assert view["state"] == "nok"
+    assert await invoice_list_state(invoice) == "nok"
     assert view["has_answer"]
     assert view["errors"][0]["rule"] == "BR-RO-065"
     assert "lipsește" in view["errors"][0]["message"]
