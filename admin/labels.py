@@ -131,6 +131,8 @@ LABELS: dict[str, dict[str, str]] = {
         "delivery_date": "Data livrării",
         "due_date": "Scadența",
         "payment_terms": "Condiții de plată",
+        "payment_term": "Termen de plată",
+        "due_schedule": "Scadențe (rate)",
         "efactura_state": "e-Factura",
         "discount_percent": "Discount (%)",
         "corrects": "Corectează factura",

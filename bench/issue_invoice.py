@@ -262,7 +262,7 @@ class RawIssuer:
         "mentions = ?, line_net_total = ?, allowance_total = ?, charge_total = ?, "
         "tax_exclusive = ?, vat_total = ?, vat_total_ron = ?, tax_inclusive = ?, "
         "prepaid = ?, payable = ?, issued_at = ?, issued_by = ?, series = ?, number = ?, "
-        "full_number = ?"
+        "full_number = ?, due_schedule = ?"
     )
     COUNTER = (
         "UPDATE serie_documente SET next_number = next_number + 1 WHERE id = ? "
@@ -371,12 +371,15 @@ class RawIssuer:
         full = f"{number_row['prefix']}-{number_row['number']:05d}"
         net, vat = calc.net_total, calc.vat_total
         issue = head["issue_date"]
+        due = head["due_date"] or issue
+        # No payment term: the whole amount is due on the due date (one instalment).
+        schedule = json.dumps([{"due": str(due), "amount": str(net + vat)}])
         values = [
-            issue, head["delivery_date"] or issue, head["due_date"] or issue,
+            issue, head["delivery_date"] or issue, due,
             self.frozen["supplier_snapshot"], self.frozen["customer_snapshot"],
             self.frozen["mentions"],
             net, Decimal("0.00"), Decimal("0.00"), net, vat, vat, net + vat, Decimal("0.00"),
-            net + vat, now, ISSUED_BY, self.series_id, number_row["number"], full,
+            net + vat, now, ISSUED_BY, self.series_id, number_row["number"], full, schedule,
         ]  # fmt: skip
         return values, full
 
@@ -664,7 +667,7 @@ async def _run(
                 "line_net_total", "allowance_total", "charge_total", "tax_exclusive",
                 "vat_total", "vat_total_ron", "tax_inclusive", "prepaid", "payable",
                 "issued_by", "series", "supplier_snapshot", "customer_snapshot",
-                "mentions")  # fmt: skip
+                "mentions", "due_schedule")  # fmt: skip
         out = {k: _norm(head[k]) for k in keep}
         out["number_set"] = head["number"] is not None and head["full_number"].startswith("BEN-")
         invoice_lines = (
@@ -891,6 +894,15 @@ has the general chart (`chart_setup`), a default warehouse and the goods from on
 enqueued after commit (the PDF) are not sent: the bench runs without a queue.
 `python -m bench.issue_invoice --engine sqlite|postgres`.
 
+- The app's statements, in order: one read of the draft (locked on PostgreSQL) with its
+  company, its customer, its payment term and the company's bank accounts (one row per
+  account; `invoices._issue_header`); its lines with VAT category, article kind and where
+  each comes from; the dated VAT rates; one UPDATE of the lines and one INSERT of the VAT
+  breakdown; the series; the stock in three (warehouse and settings with the advisory
+  locks on PostgreSQL; positions and lines already moved; one INSERT of the moves); the
+  entry in three (its INSERT; then its accounts with the closed-month check, after the
+  INSERT so that a month close cannot pass a posting in flight; one INSERT of its lines);
+  the number; one UPDATE of the header.
 - *app SQL*: SELECT/INSERT/UPDATE statements the operation sends. *All statements* adds
   transaction control (BEGIN, COMMIT) and what the drivers send on their own: asyncpg's
   pool reset (`SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;`) on
@@ -903,12 +915,13 @@ enqueued after commit (the PDF) are not sent: the bench runs without a queue.
   article) as `domain/inventory/moves.py`, then each article's last move (one UNION ALL),
   the exits valued in Python and one INSERT of the 4 moves; one INSERT of the entry
   (RETURNING id) and one of its 15 lines; the same `UPDATE serie_documente ... RETURNING`
-  counter; one UPDATE of the header. What a script written for this company would know, it
-  does not read: the frozen JSON snapshots (from an app-issued invoice), the warehouse
-  and its valuation, the account of each role (no closed-month check, no partner
-  analytic). The run checks that both sides wrote identical rows (invoice, lines, VAT,
-  entry and its lines, moves), that every invoice has one balanced entry and its moves,
-  and that each article's moves form an unbroken chain of balances.
+  counter; one UPDATE of the header (with its due schedule: one instalment, no payment
+  term). What a script written for this company would know, it does not read: the frozen
+  JSON snapshots (from an app-issued invoice), the warehouse and its valuation, the
+  account of each role (no closed-month check, no partner analytic). The run checks that
+  both sides wrote identical rows (invoice, lines, VAT, entry and its lines, moves), that
+  every invoice has one balanced entry and its moves, and that each article's moves form
+  an unbroken chain of balances.
 - Each round times N app issues and N raw issues, alternating in chunks of N/10 so that a
   burst of load from a neighbour hits both sides; drafts are prepared beforehand, not
   timed (one by `invoice_draft_create`, copied row for row by SQL). Rates: the median of

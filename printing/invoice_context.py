@@ -344,6 +344,10 @@ def invoice_context(
         "payable_words": amount_in_words_ro(amount("payable"), currency),
         "mentions": list(invoice.get("mentions") or []),
         "due_date": day(invoice.get("due_date")),
+        # Instalments (frozen at issue) are printed when there are several.
+        "instalments": [
+            (day(x["due"]), money(x["amount"])) for x in invoice.get("due_schedule") or []
+        ],
         "payment_terms": invoice.get("payment_terms") or "",
         "notes": invoice.get("notes") or "",
         "issued_by": invoice.get("issued_by") or "",

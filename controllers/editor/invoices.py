@@ -65,6 +65,7 @@ async def _draft_for_page(
             "issue_date": plain(invoice["issue_date"]),
             "delivery_date": plain(invoice["delivery_date"]),
             "due_date": plain(invoice["due_date"]),
+            "payment_term": invoice["payment_term"],
             "currency": invoice["currency"],
             "vat_regime": invoice["vat_regime"],
             "notes": invoice["notes"],

@@ -96,6 +96,9 @@ INVOICE = Kind(
         ISSUE_DATE,
         DELIVERY_DATE,
         Field("due_date", "Scadența", "date"),
+        # Blank on a new draft: the client's default term; later: none (the due date).
+        Field("payment_term", "Termen de plată", "select", options="payment_terms",
+              empty="— (al clientului, dacă are)"),
         Field("currency", "Moneda", "select", options="currencies", totals=True,
               size="narrow"),
         Field("vat_regime", "Regim TVA", "select", options="regimes",

@@ -28,6 +28,7 @@ from tables.catalog import Article, UnitOfMeasure, VatCategory
 from tables.choices import PriceAccess, VatRegime
 from tables.org import Currency, WorkPoint
 from tables.partners import Partner
+from tables.payments import PaymentTerm
 from tables.pricing import PriceList
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static" / "editor"
@@ -65,12 +66,18 @@ async def reference() -> dict[str, Any]:
         .where(WorkPoint.active == True)  # noqa: E712 - Piccolo builds SQL from ==
         .order_by(WorkPoint.name)
     )
+    terms = (
+        await PaymentTerm.select(PaymentTerm.id, PaymentTerm.name)
+        .where(PaymentTerm.active == True)  # noqa: E712 - Piccolo builds SQL from ==
+        .order_by(PaymentTerm.name)
+    )
     return {
         "categories": categories,
         "units": units,
         "currencies": [c["code"] for c in currencies] or ["RON"],
         "regimes": [{"value": str(r), "label": REGIME_RO[r]} for r in VatRegime],
         "work_points": [{"value": p["id"], "label": p["name"]} for p in points],
+        "payment_terms": [{"value": t["id"], "label": t["name"]} for t in terms],
         "today": today().isoformat(),
     }
 

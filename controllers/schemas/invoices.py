@@ -38,6 +38,9 @@ class InvoiceHeader(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tr
     delivery_date: date | msgspec.UnsetType | None = msgspec.UNSET
     due_date: date | msgspec.UnsetType | None = msgspec.UNSET
     payment_terms: Str200 | msgspec.UnsetType = msgspec.UNSET
+    # The payment term the due dates are computed from at issue (left out on a new draft:
+    # the partner's default term).
+    payment_term: Int32 | msgspec.UnsetType | None = msgspec.UNSET
     notes: Text | msgspec.UnsetType = msgspec.UNSET
     discount_percent: Decimal | msgspec.UnsetType = msgspec.UNSET
     stock_leaves: bool | msgspec.UnsetType = msgspec.UNSET
@@ -100,6 +103,11 @@ class VatGroupOut(msgspec.Struct):
     vat_ron: Decimal
 
 
+class DueOut(msgspec.Struct):
+    due: date
+    amount: Decimal  # in the invoice's currency
+
+
 class InvoiceOut(msgspec.Struct):
     id: int
     type_code: str
@@ -126,6 +134,8 @@ class InvoiceOut(msgspec.Struct):
     cancel_reason: str
     lines: list[InvoiceLineOut]
     vat_breakdown: list[VatGroupOut]
+    payment_term: int | None = None
+    due_schedule: list[DueOut] = []  # frozen at issue: the instalments
 
 
 class InvoiceSummary(msgspec.Struct):

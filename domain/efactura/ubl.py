@@ -430,6 +430,27 @@ def _codes_used(data: Mapping[str, Any]) -> set[str]:
     }
 
 
+def _payment_terms(data: Mapping[str, Any], currency: str) -> str:
+    """BT-20: the terms' text and, for an invoice in instalments, each due date and amount
+    (BT-9 DueDate is the last one). One note of at most 300 characters (CIUS-RO): the
+    instalments that do not fit are counted, the printed invoice lists them all."""
+    text = _text(data.get("payment_terms"))
+    schedule = data.get("due_schedule") or []
+    if len(schedule) < 2:
+        return text
+    parts = [f"{_ro_day(x['due'])}: {_amount(x['amount']).replace('.', ',')} {currency}"
+             for x in schedule]  # fmt: skip
+    shown = len(parts)
+    while True:  # the terms' text is at most 200 characters: one instalment always fits
+        more = len(parts) - shown
+        tail = f"; încă {more} rate (lista completă pe factură)" if more else ""
+        lead = f"{text} – " if text else ""
+        out = _text(f"{lead}Plata în {len(parts)} rate: {'; '.join(parts[:shown])}{tail}.")
+        if len(out) <= 300 or shown == 1:
+            return out
+        shown -= 1
+
+
 def build_ubl(data: Mapping[str, Any]) -> bytes:
     """The e-Factura XML of one issued invoice (see the module docstring for `data`)."""
     kind, type_code = document_kind(data)
@@ -484,8 +505,9 @@ def build_ubl(data: Mapping[str, Any]) -> bytes:
         means = _payment_means(data, currency)
         if means:
             doc["cac:PaymentMeans"] = means
-    if _text(data.get("payment_terms")):
-        doc["cac:PaymentTerms"] = {"cbc:Note": _text(data["payment_terms"])}
+    terms = _payment_terms(data, currency)
+    if terms:
+        doc["cac:PaymentTerms"] = {"cbc:Note": terms}
 
     adjustments = _adjustments(data)
     if adjustments:

@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from piccolo.table import Table
+
 from domain.catalog.queries import rates_by_category
 from domain.catalog.vat import rate_on
 from domain.core.bulk import update_many
@@ -25,6 +27,9 @@ from domain.efactura.status import efactura_blocks_cancel
 from domain.inventory.ops import StockLine, stock_out, stock_revert
 from domain.ledger.posting_ops import INVOICE, document_dims, invoice_post, source_reverse
 from domain.org.permissions import Action, Actor, Area, require
+from domain.payments.queries import invoice_collected
+from domain.payments.term_ops import draft_payment_term, term_check
+from domain.payments.terms import due_schedule, parse_term, schedule_json
 from domain.sales.lines import (
     fx_for_invoice,
     prepare_lines,
@@ -44,7 +49,7 @@ from domain.sales.rules import (
 )
 from domain.sales.totals import LineIn, Totals
 from tables.choices import DocStatus, DocType, EntryKind, InvoiceTypeCode, VatRegime
-from tables.org import Company, CompanyBankAccount
+from tables.org import Company
 from tables.partners import Partner
 from tables.sales import Invoice, InvoiceLine, InvoiceVat
 
@@ -58,6 +63,7 @@ HEADER_FIELDS = (
     "delivery_date",
     "due_date",
     "payment_terms",
+    "payment_term",
     "notes",
     "discount_percent",
     "stock_leaves",
@@ -125,6 +131,10 @@ async def invoice_draft_create(
                 "PARTNER_INVALID", "Alegeți clientul facturii.", "Unknown partner.",
                 field="partner",
             )  # fmt: skip
+        if type_code != InvoiceTypeCode.credit_note:  # a credit note owes on its issue date
+            values["payment_term"] = await draft_payment_term(
+                company_id=company_id, partner_id=partner_id, chosen=values.get("payment_term")
+            )
         priced = await priced_lines(lines, price_context(values, partner_id), by=by)
         prepared = await prepare_lines(priced, INVOICE_LINKS)
         if "vat_regime" not in values:
@@ -153,6 +163,8 @@ async def invoice_draft_update(
         if row["status"] != DocStatus.draft:
             raise _frozen(row)
         changes: dict[Any, Any] = {getattr(Invoice, k): v for k, v in _header(header or {}).items()}
+        if changes.get(Invoice.payment_term) is not None:
+            await term_check(company_id=row["company"], term_id=changes[Invoice.payment_term])
         if partner_id is not None:
             changes[Invoice.partner] = partner_id
         if changes:
@@ -230,12 +242,7 @@ def _party(row: Mapping[str, Any]) -> Party:
     )
 
 
-async def _supplier_snapshot(company: Mapping[str, Any]) -> dict[str, Any]:
-    banks = await CompanyBankAccount.raw(
-        "SELECT iban, bank_name, currency FROM cont_bancar_firma WHERE company = {} "
-        "ORDER BY is_default DESC, id",
-        company["id"],
-    )
+def _supplier_snapshot(company: Mapping[str, Any], banks: list[dict[str, Any]]) -> dict[str, Any]:
     keys = ("name", "cui", "reg_com", "country", "county", "sector", "city", "street",
             "postal_code", "email", "phone", "vat_payer", "cash_vat")  # fmt: skip
     snapshot = {k: company[k] for k in keys}
@@ -243,6 +250,56 @@ async def _supplier_snapshot(company: Mapping[str, Any]) -> dict[str, Any]:
     snapshot["capital"] = str(q2(company["capital"]))
     snapshot["bank_accounts"] = banks
     return snapshot
+
+
+def _prefixed(alias: str, table: type[Table], prefix: str) -> str:
+    return ", ".join(
+        f'{alias}."{c._meta.db_column_name}" AS "{prefix}__{c._meta.db_column_name}"'
+        for c in table._meta.columns
+    )
+
+
+# The draft (locked), its company, its customer and the company's bank accounts, default
+# first: one row per bank account (one with no bank if there is none). The lock is taken
+# in the subquery, so that after waiting for a concurrent writer (e.g. a draft update that
+# changed the customer) the joins are made with the row as it now is.
+_ISSUE_HEADER_SELECT = (
+    f"SELECT f.*, {_prefixed('c', Company, 'company')}, {_prefixed('p', Partner, 'partner')}, "
+    'b.iban AS "bank__iban", b.bank_name AS "bank__bank_name", '
+    'b.currency AS "bank__currency", t.instalments AS "term__instalments" '
+    "FROM (SELECT * FROM factura WHERE id = {}"
+)
+_ISSUE_HEADER_JOINS = (
+    ") AS f JOIN firma c ON c.id = f.company JOIN partener p ON p.id = f.partner "
+    "LEFT JOIN termen_plata t ON t.id = f.payment_term "
+    "LEFT JOIN cont_bancar_firma b ON b.company = f.company ORDER BY b.is_default DESC, b.id"
+)
+
+
+async def _issue_header(
+    invoice_id: int,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    """The draft, its company, its customer and the company's bank accounts: one
+    statement on the hot path instead of four (docs/benchmarks.md)."""
+    rows = await Invoice.raw(
+        _ISSUE_HEADER_SELECT + for_update_sql() + _ISSUE_HEADER_JOINS, invoice_id
+    )
+    if not rows:
+        raise _not_found(invoice_id)
+    parts: dict[str, dict[str, Any]] = {
+        "": {}, "company": {}, "partner": {}, "bank": {}, "term": {}
+    }  # fmt: skip
+    for key, value in rows[0].items():
+        prefix, _, name = key.rpartition("__")
+        parts[prefix][name] = value
+    banks = [
+        {k: r[f"bank__{k}"] for k in ("iban", "bank_name", "currency")}
+        for r in rows
+        if r["bank__iban"] is not None
+    ]
+    # The payment term's instalments travel with the draft (its schedule is set at issue).
+    parts[""]["term_instalments"] = parts["term"]["instalments"]
+    return parts[""], parts["company"], parts["partner"], banks
 
 
 _ISSUE_LINES_SQL = """
@@ -280,15 +337,9 @@ async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
     async with write_tx():
         # Hand-written reads on the hot path: Piccolo spends milliseconds building wide
         # SELECTs in Python (docs/benchmarks.md); the SQL is plain and the same on both.
-        rows = await Invoice.raw("SELECT * FROM factura WHERE id = {}" + for_update_sql(),
-                                 invoice_id)  # fmt: skip
-        if not rows:
-            raise _not_found(invoice_id)
-        row = rows[0]
+        row, company, partner, banks = await _issue_header(invoice_id)
         if row["status"] != DocStatus.draft:
             raise _frozen(row)
-        (company,) = await Company.raw("SELECT * FROM firma WHERE id = {}", row["company"])
-        (partner,) = await Partner.raw("SELECT * FROM partener WHERE id = {}", row["partner"])
         lines = await InvoiceLine.raw(_ISSUE_LINES_SQL, invoice_id)
         if not lines:
             raise ValidationFailed(
@@ -323,6 +374,10 @@ async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
             row["currency"], issue_date, row["fx_rate"], row["fx_date"]
         )
         totals = totals_with_discount(priced, row["discount_percent"], fx_rate)
+        schedule = due_schedule(
+            payable=totals.payable, issue_date=issue_date, due_date=row["due_date"],
+            term=parse_term(row["term_instalments"]) if row["term_instalments"] else None,
+        )  # fmt: skip
         await update_many(InvoiceLine, {
             line["id"]: {"vat_code": total.vat_code, "vat_rate": total.vat_rate,
                          "net": total.net}
@@ -344,10 +399,11 @@ async def invoice_issue(*, invoice_id: int, by: Actor) -> Issued:
             Invoice.status: DocStatus.issued,
             Invoice.issue_date: issue_date,
             Invoice.delivery_date: delivery_date,
-            Invoice.due_date: row["due_date"] or issue_date,
+            Invoice.due_date: schedule[-1].due,
+            Invoice.due_schedule: schedule_json(schedule),
             Invoice.fx_rate: fx_rate,
             Invoice.fx_date: fx_date,
-            Invoice.supplier_snapshot: await _supplier_snapshot(company),
+            Invoice.supplier_snapshot: _supplier_snapshot(company, banks),
             Invoice.customer_snapshot: customer_snapshot(partner),
             Invoice.mentions: mentions(
                 regime, categories, self_billed=row["type_code"] == InvoiceTypeCode.self_billed
@@ -404,6 +460,12 @@ async def invoice_cancel(*, invoice_id: int, reason: str, by: Actor) -> None:
                 "INVOICE_HAS_CORRECTIONS",
                 "Factura a fost deja stornată; nu mai poate fi anulată.",
                 "The invoice has credit notes; it cannot be cancelled.",
+            )
+        if await invoice_collected(invoice_id):
+            raise Conflict(
+                "INVOICE_HAS_RECEIPTS",
+                "Factura are încasări alocate; anulați întâi alocările (Încasări) sau stornați-o.",
+                "The invoice has receipts allocated to it; undo them first or credit it.",
             )
         await Invoice.update(
             {Invoice.status: DocStatus.cancelled, Invoice.cancelled_at: datetime.now(UTC),
@@ -472,7 +534,8 @@ async def invoice_storno(
                  "discount": -q2(to_decimal(line["discount"]) * share),
                  "vat_category": line["vat_category"], "source_line": line["id"]}
             )  # fmt: skip
-        header = {k: row[k] for k in HEADER_FIELDS if k not in {"series", "fx_rate", "fx_note"}}
+        header = {k: row[k] for k in HEADER_FIELDS
+                  if k not in {"series", "fx_rate", "fx_note", "payment_term"}}  # fmt: skip
         header |= {"issue_date": issue_date, "delivery_date": row["delivery_date"],
                    "due_date": None, "series": row["series"]}  # fmt: skip
         if row["currency"] != "RON":

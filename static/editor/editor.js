@@ -1131,6 +1131,9 @@
     }
   });
 
+  /** Selects whose values are row ids (the API wants numbers). */
+  const ID_OPTIONS = new Set(['work_points', 'payment_terms']);
+
   /** What the API gets for a header field (undefined: not sent, the server decides). */
   function headerValue(input) {
     const value = input.value;
@@ -1138,7 +1141,7 @@
       case 'date': return value || null;
       case 'decimal': return parseNumber(value.trim()).value || '0';
       case 'select':
-        if (input.dataset.options === 'work_points') return value ? Number(value) : null;
+        if (ID_OPTIONS.has(input.dataset.options)) return value ? Number(value) : null;
         return value || undefined;
       case 'text': return value.trim();
       default: return value; // a textarea, as typed
@@ -1163,7 +1166,7 @@
       options(select, [{ value: '', label: blank }]);
     }
     options(select, rows);
-    choose(select, value ?? '', value && select.dataset.options === 'work_points' ? `nr. ${value}` : value);
+    choose(select, value ?? '', value && ID_OPTIONS.has(select.dataset.options) ? `nr. ${value}` : value);
   }
 
   // ------------------------------------------------------------------ save, issue
