@@ -25,6 +25,8 @@ from saq import Worker
 from admin import build_admin
 from cli import CatastifCLI
 from controllers.auth import ApiAuthMiddleware
+from controllers.bank_statements import BankStatementController, BankStatementPagesController
+from controllers.cash_book import cash_book_api, cash_book_page
 from controllers.catalog import ArticleController, ReferenceController
 from controllers.documents import DocumentController, InvoiceFlowController, series_ranges_list
 from controllers.editor import DocumentEditorController, EditorController
@@ -43,6 +45,9 @@ from controllers.partners import PartnerController
 from controllers.prices import PriceFileController, PriceResolveController
 from controllers.pricing import PriceListController, PricingController
 from controllers.printing import document_pdf, invoice_pdf
+from controllers.receipt_printing import receipt_pdf
+from controllers.receipts import AllocationController, ReceiptController, partner_open_items
+from controllers.receivables import ageing_api, ageing_page, reminder_preview_api
 from controllers.reports import ReportApiController, ReportPagesController
 from controllers.stock import StockController
 from controllers.supplier_invoices import SpvMessageController, SupplierInvoiceController
@@ -93,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SpvOAuthController,
             invoice_pdf,
             document_pdf,
+            receipt_pdf,
             InvoiceFlowController,
             DocumentController,
             series_ranges_list,
@@ -107,11 +113,21 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StockController,
             SupplierInvoiceController,
             SpvMessageController,
+            ReceiptController,
+            AllocationController,
+            partner_open_items,
             MeterController,
             EditorController,
             DocumentEditorController,
             ReportPagesController,
             ReportApiController,
+            BankStatementController,
+            BankStatementPagesController,
+            cash_book_page,
+            cash_book_api,
+            ageing_page,
+            ageing_api,
+            reminder_preview_api,
             # The hand-made pages' scripts and styles: public, like the admin's assets.
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], opt={"exclude_from_auth": True}

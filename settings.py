@@ -35,6 +35,12 @@ class Settings:
     anaf_api_url: str
     anaf_public_url: str
     anaf_timeout_s: float
+    # Outgoing mail (payment reminders): without a host nothing is sent.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +76,11 @@ class Settings:
             anaf_api_url=env.get("ANAF_API_URL", ANAF_API_URL).rstrip("/"),
             anaf_public_url=env.get("ANAF_PUBLIC_URL", ANAF_PUBLIC_URL).rstrip("/"),
             anaf_timeout_s=float(env.get("ANAF_TIMEOUT_S", "") or 60),
+            smtp_host=env.get("SMTP_HOST", "").strip(),
+            smtp_port=int(env.get("SMTP_PORT", "") or 587),
+            smtp_user=env.get("SMTP_USER", ""),
+            smtp_password=env.get("SMTP_PASSWORD", ""),
+            smtp_from=env.get("SMTP_FROM", "").strip(),
         )
 
 

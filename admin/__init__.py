@@ -28,6 +28,9 @@ from admin.forms.ledger_forms import ledger_forms
 from admin.forms.new_user import new_user_form
 from admin.forms.price_actions import price_action_forms
 from admin.forms.print_action import print_action_form
+from admin.forms.receipt_forms import receipt_forms
+from admin.forms.reminder_forms import reminder_forms
+from admin.forms.revaluation_forms import revaluation_forms
 from admin.forms.spv_forms import spv_forms
 from admin.forms.stock_forms import stock_forms
 from admin.guards import AdminRefusal
@@ -158,6 +161,9 @@ def build_admin(settings: Settings) -> ASGIApp:
             print_action_form(settings),
             *stock_forms(),
             *spv_forms(),
+            *receipt_forms(settings),
+            *reminder_forms(),
+            *revaluation_forms(),
         ],
         site_name="Catastif",
         # The hand-made pages, reachable from the admin with the same login.
@@ -165,6 +171,9 @@ def build_admin(settings: Settings) -> ASGIApp:
             "Editor facturi": "/editor/invoices/new",
             "Editor documente": "/editor/documents/",  # offers, proformas, orders, avize
             "Rapoarte": "/reports/",  # trial balance, partner files, sales journal ...
+            "Extrase bancare": "/bank-statements/",  # import, confirm collections
+            "Registrul de casă": "/reports/cash-book",
+            "Scadențar clienți": "/reports/ageing",
         },
         default_language_code="ro",
         translations=[ROMANIAN, ENGLISH],

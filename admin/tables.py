@@ -25,6 +25,9 @@ from admin.hooks import (
     price_list_admin_prepare,
     record_hooks,
 )
+from admin.receipt_tables import receipt_table_configs
+from admin.receivable_tables import receivable_table_configs
+from admin.statement_tables import statement_table_configs
 from domain.catalog.ops import article_prepare, vat_rate_prepare
 from domain.efactura.receive_import import RECEIVE_AREA
 from domain.inventory.warehouses import STOCK_AREA, settings_prepare, warehouse_prepare
@@ -770,3 +773,7 @@ TABLE_CONFIGS += [
     ),
 ]
 
+# Încasări: cash desks, receipts and allocations (admin/receipt_tables.py).
+TABLE_CONFIGS += receipt_table_configs()
+TABLE_CONFIGS += statement_table_configs()  # admin/statement_tables.py
+TABLE_CONFIGS += receivable_table_configs()  # admin/receivable_tables.py

@@ -85,6 +85,8 @@ from domain.ledger.reports_partner import PartnerFile, Side, partner_file
 from domain.ledger.reports_sales import ColumnHead, SalesJournal, sales_journal
 from domain.org.permissions import Action, Actor, require
 from domain.partners.queries import partner_page
+from domain.payments.ageing import ageing_csv
+from domain.payments.cash_book import cash_book_csv
 from domain.sales.queries import default_company_id
 from domain.sales.rules import REGIME_RO
 from printing.render import _LOCK, TEMPLATES, _environment, _weasy
@@ -137,6 +139,13 @@ REPORTS = (
     ReportInfo("stock-valuation", "Valoarea stocului pe gestiuni",
                "Cantitatea, costul mediu și valoarea fiecărui articol din fiecare gestiune la "
                "o dată, cu totalul fiecărei gestiuni și grafic."),
+    ReportInfo("cash-book", "Registrul de casă",
+               "Pe fiecare zi a unei casierii: soldul din ziua precedentă, încasările și "
+               "plățile (chitanțe, depuneri la bancă, orice notă pe contul casei), soldul final."),
+    ReportInfo("ageing", "Scadențar clienți",
+               "Ce au de plătit clienții la o dată, pe vechimea scadenței (nescadent, 1–30, "
+               "31–60, 61–90, peste 90 de zile), în lei și în valută, pe punct de lucru, "
+               "echipă, persoană; cu grafic."),
 )  # fmt: skip
 TITLES = {r.key: r.title for r in REPORTS}
 SIDE_RO = {"client": "Fișa clientului", "supplier": "Fișa furnizorului"}
@@ -206,6 +215,8 @@ CSV_WRITERS: dict[str, Callable[..., str]] = {
     "efficiency": efficiency_csv,
     "stock-card": stock_card_csv,
     "stock-valuation": stock_valuation_csv,
+    "cash-book": cash_book_csv,
+    "ageing": ageing_csv,
 }
 
 

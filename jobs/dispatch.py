@@ -12,14 +12,18 @@ from domain.core.effects import Dispatcher
 from jobs.efactura import enqueue_efactura_download, enqueue_efactura_poll, enqueue_efactura_send
 from jobs.efactura_receive import enqueue_efactura_receive
 from jobs.printing import enqueue_document_pdf, enqueue_invoice_pdf
+from jobs.receipt_printing import enqueue_receipt_pdf
+from jobs.reminders import enqueue_payment_reminders
 
 POLICIES: dict[str, Callable[..., Awaitable[Any]]] = {
     "render_invoice": enqueue_invoice_pdf,
     "render_document": enqueue_document_pdf,
+    "render_receipt": enqueue_receipt_pdf,
     "efactura_send": enqueue_efactura_send,
     "efactura_poll": enqueue_efactura_poll,
     "efactura_download": enqueue_efactura_download,
     "efactura_receive": enqueue_efactura_receive,
+    "payment_reminders": enqueue_payment_reminders,
 }
 
 

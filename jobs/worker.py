@@ -13,18 +13,22 @@ from saq import CronJob, Queue
 
 from domain.core.effects import install_dispatcher
 from domain.core.tx import engine, is_sqlite
-from jobs import efactura, efactura_receive
+from jobs import efactura, efactura_receive, reminders, revaluation
 from jobs.dispatch import queue_dispatcher
 from jobs.fx import import_bnr_rates
 from jobs.printing import render_document, render_invoice
+from jobs.receipt_printing import render_receipt
 from settings import Settings
 
 FUNCTIONS = [
     import_bnr_rates,
     render_invoice,
     render_document,
+    render_receipt,
     *efactura.FUNCTIONS,
     *efactura_receive.FUNCTIONS,
+    *reminders.FUNCTIONS,
+    *revaluation.FUNCTIONS,
 ]
 CRON_JOBS = [
     # BNR publishes around 13:00 on banking days; 13:30 leaves a margin and 16:30
@@ -37,6 +41,20 @@ CRON_JOBS = [
         efactura_receive.efactura_receive_daily,
         cron=efactura_receive.RECEIVE_CRON,
         timeout=efactura_receive.DAILY_TIMEOUT_S,
+        retries=2,
+    ),
+    # Payment reminders: each company with reminders enabled, once a day.
+    CronJob(
+        reminders.payment_reminders_daily,
+        cron=reminders.REMINDERS_CRON,
+        timeout=reminders.DAILY_TIMEOUT_S,
+        retries=2,
+    ),
+    # Month-end FX revaluation of currency receivables: the month just ended, on the 1st.
+    CronJob(
+        revaluation.fx_revaluation_monthly,
+        cron=revaluation.REVALUATION_CRON,
+        timeout=revaluation.MONTHLY_TIMEOUT_S,
         retries=2,
     ),
 ]

@@ -137,3 +137,42 @@ def document_pdf_filename(document: Mapping[str, Any]) -> str:
     """The name a browser saves it under: OF-00003.pdf."""
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", document.get("full_number") or "").strip("._")
     return f"{name or str(document['doc_type']) + '-' + str(document['id'])}.pdf"
+
+
+# --- chitanțe -------------------------------------------------------------------------------
+
+
+@cache
+def _receipt_css() -> Any:
+    """receipt.css (two framed copies a page), parsed once."""
+    from weasyprint import CSS
+
+    _css, fonts, fetcher = _weasy()
+    return CSS(filename=str(TEMPLATES / "receipt.css"), url_fetcher=fetcher, font_config=fonts)
+
+
+def render_receipt_html(context: Mapping[str, Any]) -> str:
+    return _environment().get_template("receipt.html").render(**context)
+
+
+def render_receipt_pdf(context: Mapping[str, Any]) -> bytes:
+    """A chitanță as PDF bytes. Blocking."""
+    from weasyprint import HTML
+
+    html = render_receipt_html(context)
+    with _LOCK:
+        css, fonts, fetcher = _weasy()
+        document = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=[css, _receipt_css()], font_config=fonts)
+
+
+def receipt_pdf_path(settings: Settings, receipt: Mapping[str, Any]) -> Path:
+    """DATA_DIR/documents/receipts/<id>-<status>.pdf (a cancelled one is stamped ANULAT)."""
+    name = f"{int(receipt['id'])}-{receipt['status']}.pdf"
+    return settings.data_dir / "documents" / "receipts" / name
+
+
+def receipt_pdf_filename(receipt: Mapping[str, Any]) -> str:
+    """The name a browser saves it under: CH-00007.pdf."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", receipt.get("full_number") or "").strip("._")
+    return f"{name or 'chitanta-' + str(receipt['id'])}.pdf"

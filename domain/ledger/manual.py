@@ -116,7 +116,7 @@ def _line(raw: Mapping[str, Any], i: int) -> PostLine:
     )
 
 
-async def _check_references(company_id: int, lines: Sequence[PostLine]) -> None:
+async def check_references(company_id: int, lines: Sequence[PostLine]) -> None:
     """Partners, articles and dimensions named by the lines exist (dimensions in this
     company): the database would refuse them with an error nobody can read."""
     wanted: list[tuple[str, type[Table], set[int], str]] = [
@@ -168,7 +168,7 @@ async def manual_entry_create(
     post_lines = [_line(raw, i) for i, raw in enumerate(lines)]
     async with write_tx():
         await company_exists(company_id)
-        await _check_references(company_id, post_lines)
+        await check_references(company_id, post_lines)
         return await entry_post(
             company_id=company_id, day=day, kind=EntryKind.manual, lines=post_lines,
             reference=reference.strip(), description=description, by_name=by.name,

@@ -11,9 +11,11 @@ from domain.core.tx import write_tx
 from domain.inventory.receptions import reception_draft_create, reception_issue
 from domain.inventory.warehouses import warehouse_create
 from domain.ledger.chart import chart_setup
-from domain.org.permissions import SYSTEM
+from domain.org.permissions import SYSTEM, Actor
 from domain.org.users import user_create
 from domain.partners.ops import partner_create
+from domain.payments.cash_desks import cash_desk_create
+from domain.payments.receipts import receipt_record
 from domain.pricing.ops import (
     access_replace,
     assignment_add,
@@ -30,7 +32,7 @@ from domain.sales.documents import (
 )
 from domain.sales.invoices import invoice_draft_create, invoice_issue, invoice_storno
 from domain.sales.numbering import default_prefix
-from tables.choices import DocType
+from tables.choices import DocType, ReceiptKind, Role
 from tables.org import (
     Company,
     CompanyBankAccount,
@@ -333,3 +335,41 @@ async def _demo_invoices(company_id: int, partners: list[int], articles: list[in
         lines=[{"article": consulting, "quantity": 20, "unit_price": "250.00"}],
     )  # fmt: skip
     await document_issue(document_id=proforma, by=SYSTEM)
+    await _demo_receipts(company_id, partners, issued[0].invoice_id)
+
+
+async def _demo_receipts(company_id: int, partners: list[int], alfa_invoice: int) -> None:
+    """A cash desk with the chitanțe series (CH-<year>); two chitanțe of Alfa against its invoice
+    (under Law 70/2015's 5,000 lei a day), an advance in cash from Ion Popa, and Beta's
+    bank transfer paying its oldest invoices first."""
+    alfa, beta, _gama, ion, _muller = partners
+    series = (
+        await DocumentSeries.select(DocumentSeries.id)
+        .where(
+            (DocumentSeries.company == company_id) & (DocumentSeries.doc_type == DocType.receipt)
+        )
+        .first()
+    )
+    shop = await WorkPoint.select(WorkPoint.id).where(WorkPoint.code == "CJ-MAG").first()
+    desk = await cash_desk_create(
+        values={"company": company_id, "code": "CASA-CJ", "name": "Casieria Magazin Cluj",
+                "work_point": shop["id"] if shop else None, "series": series["id"]},
+        by=SYSTEM,
+    )  # fmt: skip
+    cashier = Actor(role=Role.cashier, name="Elena Dumitru")
+    day = today()
+    for amount in ("2000.00", "1500.00"):
+        await receipt_record(
+            company_id=company_id, kind=ReceiptKind.cash, partner_id=alfa, day=day,
+            amount=Decimal(amount), cash_desk_id=desk, payer_name="Andrei Pop (delegat)",
+            allocations=[{"invoice": alfa_invoice, "amount": Decimal(amount)}], by=cashier,
+        )  # fmt: skip
+    await receipt_record(
+        company_id=company_id, kind=ReceiptKind.cash, partner_id=ion, day=day,
+        amount=Decimal("500.00"), cash_desk_id=desk, allocations=[],
+        description="Avans pentru comanda de cafea", by=cashier,
+    )  # fmt: skip
+    await receipt_record(
+        company_id=company_id, kind=ReceiptKind.bank, partner_id=beta, day=day,
+        amount=Decimal("10000.00"), bank_reference="OP 1452", by=SYSTEM,
+    )  # fmt: skip

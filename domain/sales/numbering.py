@@ -100,5 +100,6 @@ def default_prefix(doc_type: DocType, day: date) -> str:
         DocType.delivery_note: "AV",
         DocType.invoice: "FCT",
         DocType.warranty: "CG",
+        DocType.receipt: "CH",
     }[doc_type]
     return f"{short}-{day.year}"

@@ -329,7 +329,7 @@ async def docs(ids: dict[str, int]) -> dict[str, int]:
 
 
 PREFIX = {DocType.offer: "OF", DocType.proforma: "PF", DocType.order: "CMD",
-          DocType.delivery_note: "AVZ", DocType.warranty: "CG"}  # fmt: skip
+          DocType.delivery_note: "AVZ", DocType.warranty: "CG", DocType.receipt: "CH"}  # fmt: skip
 
 
 async def test_document_pages_need_the_session(anon):
