@@ -15,7 +15,6 @@ import io
 import re
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,6 @@ from admin.forms.print_action import _plain as plain_word
 from admin.guards import request_actor
 from domain.core.clock import today
 from domain.core.errors import NotFound, Unavailable, ValidationFailed
-from domain.core.money import q2
 from domain.org.permissions import Action, Area, require
 from domain.partners.identity import normalize_iban
 from domain.payments.open_items import OpenItem, open_items
@@ -145,7 +143,9 @@ async def bank_account_by_text(company_id: int, text: str) -> int | None:
 async def receipt_by_text(text: str) -> int:
     """A receipt by its chitanță number (CH-00012) or its internal number."""
     text = " ".join(text.split())
-    if text.isdigit():
+    if "\x00" in text:  # PostgreSQL refuses it in a query (a 500 otherwise)
+        rows = []
+    elif text.isdigit() and len(text) <= 9:  # an internal number (an id is an INTEGER)
         rows = await Receipt.select(Receipt.id).where(Receipt.id == int(text))
     else:
         rows = await Receipt.select(Receipt.id).where(Receipt.full_number.ilike(text))
@@ -200,12 +200,12 @@ def parse_invoices(text: str) -> list[tuple[str, str]] | None:
 
 
 def allocations_for(
-    typed: list[tuple[str, str]], items: Sequence[OpenItem], amount: Decimal, currency: str
+    typed: list[tuple[str, str]], items: Sequence[OpenItem]
 ) -> list[dict[str, Any]]:
     """The receipt's allocations from what was typed: an invoice without an amount takes
-    its open amount, as far as the receipt (same currency) still reaches."""
+    what the receipt still pays of it (the domain works it out, also for lei paying an
+    invoice in a currency)."""
     by_number = {x.full_number.casefold(): x for x in items}
-    left = amount
     out: list[dict[str, Any]] = []
     for ref, typed_amount in typed:
         item = by_number.get(ref.casefold())
@@ -217,15 +217,8 @@ def allocations_for(
                 f"{ref} is not an open invoice of the partner.",
                 field="invoices",
             )
-        if typed_amount:
-            value = _amount(typed_amount, f"Factura {ref}")
-        elif item.currency == currency:
-            value = min(item.open, left)
-        else:
-            value = item.open
-        if item.currency == currency:
-            left -= value
-        out.append({"invoice": item.invoice_id, "amount": q2(value)})
+        value = _amount(typed_amount, f"Factura {ref}") if typed_amount else None
+        out.append({"invoice": item.invoice_id, "amount": value})
     return out
 
 
@@ -295,7 +288,7 @@ async def _record(request: Request, data: ReceiptForm) -> str:
     day = data.day or today()
     items = await open_items(company_id=company, at=day, partner_ids=[partner])
     typed = parse_invoices(data.invoices)
-    allocations = None if typed is None else allocations_for(typed, items, amount, currency)
+    allocations = None if typed is None else allocations_for(typed, items)
     result = await receipt_record(
         company_id=company, kind=kind, partner_id=partner, day=day, amount=amount,
         currency=currency,

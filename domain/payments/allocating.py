@@ -21,13 +21,13 @@ from decimal import Decimal
 from typing import Any
 
 from domain.core.errors import Conflict, NotFound, ValidationFailed
-from domain.core.money import q2, q4
+from domain.core.money import from_minor, q2, q4
 from domain.core.tx import for_update_sql, is_sqlite, require_tx
-from domain.ledger.reports import as_date
+from domain.ledger.reports import as_date, bani
 from domain.org.fx import rate_for_invoice
 from domain.org.permissions import Actor
 from domain.payments.open_items import OpenItem, open_items
-from domain.payments.postings import AllocationPost
+from domain.payments.postings import AllocationPost, vat_move_text
 from domain.payments.rules import Paid, Payable, cash_vat_next, oldest_first, split
 from tables.choices import DocStatus, InvoiceTypeCode, VatRegime
 from tables.payments import Allocation, Receipt
@@ -132,17 +132,50 @@ async def pay_rates(currencies: set[str], funds: Funds, *, required: bool) -> di
 
 
 async def history_of(invoice_ids: Sequence[int]) -> dict[int, list[Paid]]:
+    """The allocations of cash-VAT invoices, in id order, each with what it moved from 4428
+    to 4427 as its entry booked it: an allocation of its own, its entry; one recorded with
+    its receipt, the receipt's entry (its lines name the invoice, which a receipt pays at
+    most once); an undoing, the opposite of what the undone one moved."""
     out: dict[int, list[Paid]] = {i: [] for i in invoice_ids}
     if not invoice_ids:
         return out
     rows = await Allocation.raw(
-        "SELECT id, invoice, amount, reverses FROM alocare_incasare "
-        f"WHERE invoice IN ({', '.join('{}' for _ in invoice_ids)}) ORDER BY id",
+        "SELECT a.id, a.invoice, a.amount, a.reverses, a.entry, "
+        f"(SELECT SUM({bani('l.credit')}) FROM nota_contabila e "
+        "JOIN linie_nota l ON l.entry = e.id "
+        "WHERE l.description = {} || f.full_number AND l.debit = 0 AND "
+        "(e.id = a.entry OR (a.entry IS NULL AND e.source_type = 'receipt' "
+        "AND e.source_id = a.receipt AND e.kind = 'receipt'))) AS moved "
+        "FROM alocare_incasare a JOIN factura f ON f.id = a.invoice "
+        f"WHERE a.invoice IN ({', '.join('{}' for _ in invoice_ids)}) ORDER BY a.id",
+        vat_move_text(""),
         *invoice_ids,
     )
+    moves: dict[int, Decimal] = {}
     for r in rows:
-        out[r["invoice"]].append(Paid(r["id"], q2(r["amount"]), r["reverses"]))
+        if r["reverses"] is not None and r["entry"] is None:
+            # Undone by a receipt's cancellation: the storno of the entry that moved it.
+            moved = -moves.get(r["reverses"], ZERO)
+        else:
+            moved = from_minor(int(r["moved"] or 0))
+        moves[r["id"]] = moved
+        out[r["invoice"]].append(Paid(r["id"], q2(r["amount"]), moved))
     return out
+
+
+def _once_each(wanted: list[tuple[int, Decimal | None]]) -> list[tuple[int, Decimal | None]]:
+    """An invoice named twice is paid once with the sum (without an amount: as much as the
+    funds pay): a receipt's entry names each invoice it pays once (history_of)."""
+    if any(a is not None and a <= 0 for _, a in wanted):
+        return wanted  # refused as it is (split: ALLOCATION_AMOUNT_INVALID), not summed away
+    merged: dict[int, Decimal | None] = {}
+    for invoice_id, amount in wanted:
+        if invoice_id not in merged:
+            merged[invoice_id] = amount
+        else:
+            before = merged[invoice_id]
+            merged[invoice_id] = None if before is None or amount is None else before + amount
+    return list(merged.items())
 
 
 async def plan(
@@ -165,7 +198,8 @@ async def plan(
         rows = await locked_invoices(ids)
         ids = [i for i in ids if rows.get(i, {}).get("status") == DocStatus.issued]
     else:
-        ids = sorted({i for i, _ in wanted})
+        wanted = _once_each(wanted)
+        ids = sorted(i for i, _ in wanted)
         rows = await locked_invoices(ids)
         for invoice_id in ids:
             check_invoice(invoice_id, rows.get(invoice_id), company_id, partner_id, day)
@@ -224,7 +258,8 @@ async def plan(
         if invoice_id in history:
             total = item.payable + item.credited
             vat_move = cash_vat_next(item.vat_ron, total, history[invoice_id], part.amount)
-            history[invoice_id].append(Paid(-len(out) - 1, part.amount))  # not stored yet
+            # Not stored yet: a later allocation of the same invoice in this plan counts it.
+            history[invoice_id].append(Paid(-len(out) - 1, part.amount, vat_move))
         open_[invoice_id] = (left - part.amount, left_ron - part.amount_ron)
         funds.left -= part.consumed
         funds.left_ron -= part.paid_ron

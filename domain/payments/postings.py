@@ -45,6 +45,12 @@ def _amount(currency: str, value: Decimal) -> Decimal:
     return ZERO if currency == "RON" else value
 
 
+def vat_move_text(invoice: str) -> str:
+    """The description of a cash-VAT move's lines: how what an allocation moved is read back
+    from its entry (domain/payments/allocating.py history_of)."""
+    return f"TVA la încasare {invoice}"
+
+
 def allocation_lines(partner: int, a: AllocationPost, dims: Dimensions) -> list[PostLine]:
     """What an allocation credits: the receivable, the FX difference, the cash-VAT move."""
     out = [
@@ -64,8 +70,11 @@ def allocation_lines(partner: int, a: AllocationPost, dims: Dimensions) -> list[
     elif difference < 0:
         out.append(PostLine(PostingRole.fx_loss, debit=-difference, dims=dims))
     if a.vat_move:
-        out.append(PostLine(PostingRole.vat_pending, debit=a.vat_move, dims=dims))
-        out.append(PostLine(PostingRole.vat_collected, credit=a.vat_move, dims=dims))
+        text = vat_move_text(a.invoice)
+        out.append(PostLine(PostingRole.vat_pending, debit=a.vat_move, description=text, dims=dims))
+        out.append(
+            PostLine(PostingRole.vat_collected, credit=a.vat_move, description=text, dims=dims)
+        )
     return out
 
 

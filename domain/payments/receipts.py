@@ -27,14 +27,12 @@ from domain.ledger.rules import Dimensions, PostLine, mirror
 from domain.org.fx import rate_for_invoice
 from domain.org.permissions import Action, Actor, Area, require
 from domain.payments.allocating import (
-    FAR,
     Funds,
     allocation_insert,
     history_of,
     lock_partner,
     plan,
 )
-from domain.payments.open_items import open_items
 from domain.payments.postings import (
     AllocationPost,
     ReceiptPost,
@@ -42,7 +40,6 @@ from domain.payments.postings import (
     receipt_posting,
 )
 from domain.payments.queries import receipt_left
-from domain.payments.rules import cash_vat_moves
 from domain.payments.tills import CASH_KINDS, cash_reason, till_of
 from domain.sales.numbering import number_allocate, series_for
 from domain.sales.rules import cancel_reason
@@ -113,6 +110,19 @@ def _positive(value: object, field: str) -> Decimal:
             field=field,
         )
     return amount
+
+
+def _text(value: str, field: str, limit: int) -> str:
+    """Typed text as stored: PostgreSQL refuses a NUL character (a 500 otherwise)."""
+    value = value or ""
+    if "\x00" in value:
+        raise ValidationFailed(
+            "TEXT_INVALID",
+            "Textul conține un caracter nepermis (NUL).",
+            "The text contains a NUL character.",
+            field=field,
+        )
+    return value.strip()[:limit]
 
 
 def _wanted(allocations: Sequence[Mapping[str, Any]]) -> list[tuple[int, Decimal | None]]:
@@ -219,6 +229,10 @@ async def receipt_record(
     amount = _positive(amount, "amount")
     wanted = None if allocations is None else _wanted(allocations)
     dimensions = _dims(dims)
+    bank_reference = _text(bank_reference, "bank_reference", 120)
+    payer_name = _text(payer_name, "payer_name", 200)
+    description = _text(description, "description", 300)
+    cash_limit_reason = _text(cash_limit_reason, "cash_limit_reason", 300)
     async with write_tx():
         await company_exists(company_id)
         partner = await _partner(partner_id)
@@ -416,22 +430,15 @@ async def allocation_add(
 async def _undo_figures(
     allocation: Mapping[str, Any], receipt_currency: str
 ) -> tuple[AllocationPost, dict[str, Any]]:
-    """An allocation's figures as it posted them (its cash-VAT move replayed)."""
+    """An allocation's figures as it posted them (its cash-VAT move read from the books)."""
     (invoice,) = await Invoice.raw(
         "SELECT currency, full_number, vat_regime FROM factura WHERE id = {}",
         allocation["invoice"],
     )
     vat_move = ZERO
     if invoice["vat_regime"] == VatRegime.cash_vat:
-        (item,) = await open_items(
-            company_id=allocation["company"],
-            at=FAR,
-            invoice_ids=[allocation["invoice"]],
-            include_settled=True,
-        )
         history = (await history_of([allocation["invoice"]]))[allocation["invoice"]]
-        moves = cash_vat_moves(item.vat_ron, item.payable + item.credited, history)
-        vat_move = moves[allocation["id"]]
+        vat_move = next(x.moved for x in history if x.id == allocation["id"])
     amount, paid_ron = q2(allocation["amount"]), q2(allocation["paid_ron"])
     consumed = amount if invoice["currency"] == receipt_currency else paid_ron
     return AllocationPost(
@@ -460,7 +467,7 @@ async def allocation_reverse(*, allocation_id: int, day: date, reason: str, by: 
     """Undo an allocation on `day`: a row with the opposite amounts and the storno of what
     it booked; the money goes back to the partner's advance (419). Returns the new row."""
     require(by, Area.payments, Action.write)
-    reason = cancel_reason(reason)
+    reason = cancel_reason(_text(reason, "reason", 200))
     async with write_tx():
         original = await Allocation.select().where(Allocation.id == allocation_id).first()
         if original is None:
@@ -505,10 +512,16 @@ async def receipt_cancel(*, receipt_id: int, reason: str, day: date, by: Actor) 
     still in force are undone by opposite rows, and every entry it caused (its own, those
     of advances used and undone later) gets its storno."""
     require(by, Area.payments, Action.write)
-    reason = cancel_reason(reason)
+    reason = cancel_reason(_text(reason, "reason", 200))
     async with write_tx():
         receipt = await _issued_receipt(receipt_id)
         _not_before(day, receipt["day"], "încasării")
+        # Its stornos take back every allocation and undoing too: none may predate them.
+        latest = await Allocation.select(Allocation.day).where(
+            Allocation.receipt == receipt_id
+        ).order_by(Allocation.day, ascending=False).first()  # fmt: skip
+        if latest is not None:
+            _not_before(day, latest["day"], "ultimei alocări a încasării")
         for a in await _live(receipt_id=receipt_id):
             # In the storno entries below, not in an entry of their own.
             undone = AllocationPost(

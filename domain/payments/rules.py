@@ -140,11 +140,13 @@ def oldest_first(
 
 @dataclass(frozen=True, slots=True)
 class Paid:
-    """A stored allocation of an invoice, in id order: `reverses` names the one it undoes."""
+    """A stored allocation of a cash-VAT invoice, in id order, with what its entry moved
+    from 4428 to 4427 (read from the books: a credit note issued since then changes the
+    invoice's totals, not what was booked)."""
 
     id: int
     amount: Decimal
-    reverses: int | None = None
+    moved: Decimal = ZERO
 
 
 def _collected_vat(vat_ron: Decimal, total: Decimal, paid: Decimal) -> Decimal:
@@ -154,29 +156,14 @@ def _collected_vat(vat_ron: Decimal, total: Decimal, paid: Decimal) -> Decimal:
     return vat_ron if paid >= total else q2(vat_ron * paid / total)
 
 
-def cash_vat_moves(vat_ron: Decimal, total: Decimal, history: Sequence[Paid]) -> dict[int, Decimal]:
-    """What each allocation of a cash-VAT invoice moved from 4428 to 4427, replayed from the
-    allocations themselves (so nothing else needs storing): a collection moves what makes the
-    cumulative share right (the last one moves exactly the rest); an undone allocation
-    moves back exactly what it had moved."""
-    moves: dict[int, Decimal] = {}
-    paid = moved = ZERO
-    for row in history:
-        paid += row.amount
-        if row.reverses is not None:
-            move = -moves.get(row.reverses, ZERO)
-        else:
-            move = _collected_vat(vat_ron, total, paid) - moved
-        moves[row.id] = move
-        moved += move
-    return moves
-
-
 def cash_vat_next(
     vat_ron: Decimal, total: Decimal, history: Sequence[Paid], amount: Decimal
 ) -> Decimal:
-    """What a new collection of `amount` moves from 4428 to 4427."""
-    moved = sum(cash_vat_moves(vat_ron, total, history).values(), ZERO)
+    """What a new collection of `amount` moves from 4428 to 4427: what makes the collected
+    VAT proportional to what is paid of the invoice as it stands now (its credit notes
+    netted), less what earlier collections really moved; the one that settles it moves
+    exactly the rest."""
+    moved = sum((x.moved for x in history), ZERO)
     paid = sum((x.amount for x in history), ZERO) + amount
     return _collected_vat(vat_ron, total, paid) - moved
 
