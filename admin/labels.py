@@ -592,6 +592,7 @@ CHOICES: dict[str, str] = {
     "rent": "Chirie",
     "utility": "Utilități refacturate",
     # ReminderStatus
+    "sending": "Se trimite (sau întreruptă)",
     "sent": "Trimisă",
     "failed": "Netrimisă",
     # DocStatus, DocType, InvoiceTypeCode, VatRegime
@@ -660,6 +661,8 @@ CHOICES: dict[str, str] = {
     "stock": "Stoc",
     "manual": "Notă manuală",
     "reclass": "Reclasificare",
+    "fx_revaluation": "Reevaluare valutară",
+    "card_settlement": "Decontare card (5125)",
     "reversal": "Stornare",
     # EfacturaState (and InvoiceEfacturaState's "not_sent"), UploadKind, AnafEnvironment
     "not_sent": "Netrimisă",

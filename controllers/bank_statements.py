@@ -18,6 +18,8 @@ from controllers.editor.pages import ro_date, ro_number
 from controllers.reports import PAGE, css_version
 from controllers.schemas import MAX_INT, NO_NUL, RowId
 from controllers.schemas.bank_statements import (
+    CardSettlementIn,
+    CardSettlementOut,
     ConfirmIn,
     ConfirmOut,
     ImportOut,
@@ -28,6 +30,7 @@ from controllers.schemas.bank_statements import (
 )
 from domain.core.errors import NotFound
 from domain.org.permissions import Action, Actor, Area, allowed, require
+from domain.payments.card_settlements import line_settle_card
 from domain.payments.statements import (
     line_confirm,
     line_ignore,
@@ -162,6 +165,23 @@ class BankStatementController(Controller):
             line_id=line_id, partner_id=data.partner, allocations=allocations, by=request.user
         )
         return ConfirmOut(line=done.line_id, receipt=done.receipt_id, partner=done.partner_id)
+
+    @post("/lines/{line_id:int}/card-settlement", operation_id="SettleCardBankStatementLine",
+          summary="Confirmă o linie ca decontare card", status_code=200)  # fmt: skip
+    async def card_settlement(
+        self, request: Request, line_id: RowId, data: CardSettlementIn
+    ) -> CardSettlementOut:
+        """The bank's settlement of card takings: 5121 = 5125 for the line's amount, 627 =
+        5125 for the fee; never more than 5125 holds (409 CARD_SETTLEMENT_EXCEEDS_TAKINGS).
+        The same settlement again answers `created` false; another one for a line already
+        confirmed is 409."""
+        done = await line_settle_card(
+            line_id=line_id, fee=data.fee, gross=data.gross, by=request.user
+        )
+        return CardSettlementOut(
+            line=done.line_id, entry=done.entry_id, gross=done.gross, fee=done.fee,
+            net=done.net, created=done.created,
+        )  # fmt: skip
 
     @post("/lines/{line_id:int}/ignore", operation_id="IgnoreBankStatementLine",
           summary="Ignoră o linie (nu este o încasare)", status_code=200)  # fmt: skip

@@ -17,6 +17,7 @@ class UniqueTogether:
     tablename: str
     columns: tuple[str, ...]
     unique: bool = True
+    where: str = ""  # a partial index: only the rows this SQL condition holds for
 
     @property
     def name(self) -> str:
@@ -25,7 +26,8 @@ class UniqueTogether:
     def create_sql(self) -> str:
         cols = ", ".join(f'"{c}"' for c in self.columns)
         kind = "UNIQUE INDEX" if self.unique else "INDEX"
-        return f'CREATE {kind} IF NOT EXISTS "{self.name}" ON "{self.tablename}" ({cols})'
+        where = f" WHERE {self.where}" if self.where else ""
+        return f'CREATE {kind} IF NOT EXISTS "{self.name}" ON "{self.tablename}" ({cols}){where}'
 
 
 UNIQUE_TOGETHER: list[UniqueTogether] = []
@@ -39,9 +41,10 @@ def _checked(table: type[Table], columns: tuple[str, ...]) -> None:
             raise ValueError(f"{table.__name__} has no column {column}")
 
 
-def unique_together(table: type[Table], *columns: str) -> None:
+def unique_together(table: type[Table], *columns: str, where: str = "") -> None:
+    """`where`: unique among the rows it holds for (both engines have partial indexes)."""
     _checked(table, columns)
-    UNIQUE_TOGETHER.append(UniqueTogether(table._meta.tablename, columns))
+    UNIQUE_TOGETHER.append(UniqueTogether(table._meta.tablename, columns, where=where))
 
 
 def index_together(table: type[Table], *columns: str) -> None:

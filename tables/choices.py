@@ -169,6 +169,7 @@ class EntryKind(StrEnum):
     receipt = "receipt"  # a collection: cash/bank/card = 4111 (+ 419 for what is left)
     allocation = "allocation"  # an advance used later, or an allocation undone: 419 / 4111
     fx_revaluation = "fx_revaluation"  # month-end revaluation of currency receivables
+    card_settlement = "card_settlement"  # the bank settles card takings: 5121 + 627 = 5125
     reversal = "reversal"
 
 
@@ -225,10 +226,13 @@ class StatementLineStatus(StrEnum):
 
     new = "new"  # imported, nothing proposed
     proposed = "proposed"  # a partner/invoices proposal waits for confirmation
-    confirmed = "confirmed"  # posted as a receipt
+    confirmed = "confirmed"  # posted as a receipt, or as a card settlement
     ignored = "ignored"  # not a collection (fees, transfers, payments out)
 
 
 class ReminderStatus(StrEnum):
+    """A reminder e-mail: recorded as `sending` before it leaves, then its answer."""
+
+    sending = "sending"  # about to leave (or the run died before the SMTP answer)
     sent = "sent"
     failed = "failed"

@@ -235,7 +235,8 @@ class Reminder(Table, tablename="reamintire_plata"):
 
 class FxRevaluation(Table, tablename="reevaluare_valutara"):
     """A month-end revaluation of open currency receivables at the last banking day's BNR
-    rate; reversed (a storno entry) on the first day of the next month."""
+    rate; reversed (a storno entry) on the first day of the next month. Undone (`undone_at`)
+    by the stornos of both entries; the month may then be revalued again (a new row)."""
 
     company = ForeignKey(Company, null=False, on_delete=OnDelete.restrict)
     month = Date(help_text="Ultima zi a lunii reevaluate")
@@ -245,6 +246,8 @@ class FxRevaluation(Table, tablename="reevaluare_valutara"):
     details = JSON(default="[]", help_text="Pe factură: sold în valută, curs vechi, curs nou")
     created_at = CreatedAt()
     created_by = Varchar(length=150, default="")
+    undone_at = Timestamptz(null=True, default=None, help_text="Anulată (stornată) la")
+    undone_by = Varchar(length=150, default="")
 
 
 unique_together(PaymentTerm, "company", "name")
@@ -253,7 +256,8 @@ unique_together(CashDesk, "company", "code")
 unique_together(Receipt, "series", "number")
 unique_together(BankStatement, "bank_account", "reference")
 unique_together(BankStatementLine, "bank_account", "bank_reference")
-unique_together(FxRevaluation, "company", "month")
+# One revaluation in force per month; an undone one stays beside the month's new run.
+unique_together(FxRevaluation, "company", "month", where="undone_at IS NULL")
 index_together(Receipt, "company", "day")  # the cash book, receipts of a period
 index_together(Receipt, "partner", "day")  # cash limits per counterparty per day
 index_together(Allocation, "invoice")  # an invoice's open amount

@@ -30,7 +30,8 @@ class RevaluationForm(BaseModel):
     action: Literal["reevaluează", "vezi", "anulează"] = Field(
         default="reevaluează", title="Ce faceți",
         description="«vezi» arată reevaluarea înregistrată sau, dacă nu este, ce s-ar "
-        "înregistra; «anulează» o stornează (doar administratorul, cu lunile deschise).",
+        "înregistra; «anulează» o stornează (doar administratorul, cu lunile deschise), "
+        "după care luna se poate reevalua din nou.",
     )  # fmt: skip
     company: str = Field(default="", title="Firma", description=COMPANY_HELP)
 
@@ -71,7 +72,8 @@ def describe(run: RevaluationRun) -> str:
     if run.revaluation_id is None:
         state = "neînregistrată"
     elif run.undone:
-        state = "anulată (stornată); luna nu se mai reevaluează"
+        by = f" de {run.undone_by}" if run.undone_by else ""
+        state = f"anulată (stornată){by}; «reevaluează» o înregistrează din nou"
     else:
         state = (
             f"nota nr. {run.entry_id} din {run.month:%d.%m.%Y}, stornată prin nota nr. "

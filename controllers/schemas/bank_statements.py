@@ -46,10 +46,19 @@ class StatementOut(msgspec.Struct):
     lines: dict[str, int]  # per status
 
 
+class LineSettlementOut(msgspec.Struct):
+    """A line confirmed as a card settlement: its entry, what left 5125, the bank's fee."""
+
+    entry: int
+    gross: Decimal
+    fee: Decimal
+
+
 class LineOut(msgspec.Struct):
     """`amount` + is money in, - money out. `proposal`: partner, partner_name, score
     (0-100), reasons (Romanian), invoices [{invoice, number, currency, open, amount}],
-    advance; {} for debits."""
+    advance; {} for debits. A confirmed line has its `receipt`, or (a card settlement)
+    its `card_settlement`."""
 
     id: int
     statement: int
@@ -66,6 +75,7 @@ class LineOut(msgspec.Struct):
     partner: int | None
     proposal: dict[str, Any]
     receipt: int | None
+    card_settlement: LineSettlementOut | None = None
 
 
 class AllocationIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -85,6 +95,25 @@ class ConfirmOut(msgspec.Struct):
     line: int
     receipt: int
     partner: int
+
+
+class CardSettlementIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The line is what reached the bank. `fee`: the bank's commission (gross = line +
+    fee); or `gross`: what the bank settled before its fee; neither: no fee."""
+
+    fee: Decimal | None = None
+    gross: Decimal | None = None
+
+
+class CardSettlementOut(msgspec.Struct):
+    """`created` false: the line was already this settlement (nothing booked again)."""
+
+    line: int
+    entry: int
+    gross: Decimal
+    fee: Decimal
+    net: Decimal
+    created: bool
 
 
 class ProposedOut(msgspec.Struct):

@@ -1,11 +1,11 @@
 """Payment reminders: an e-mail to each client with instalments overdue by more than the
 company's grace days, at most once per interval, each recorded in `reamintire_plata`.
 
-Decide, record, send, record: the decision and the intent (a row whose error says the
-sending has started) are committed together under the partner's row lock, the e-mail
-goes out after the commit, and its answer is written on the same row. A retried or
-concurrent run finds the row and sends nothing more: a row still «started» counts as
-sent (its e-mail may have left before a crash), never sent twice. Failures (the SMTP
+Decide, record, send, record: the decision and the intent (a row in status `sending`)
+are committed together under the partner's row lock, the e-mail goes out after the
+commit, and its answer is written on the same row (`sent`, or `failed` with the error).
+A retried or concurrent run finds the row and sends nothing more: a row still `sending`
+counts as sent (its e-mail may have left before a crash), never sent twice. Failures (the SMTP
 server refused, no address, no SMTP configured) are recorded too and retried the next
 day, not in the same day.
 """
@@ -34,16 +34,15 @@ from tables.payments import PaymentSettings, Reminder
 
 log = logging.getLogger("catastif")
 
-STARTED = "Trimitere începută; rezultatul nu se cunoaște încă."
 NOT_CONFIGURED = "SMTP neconfigurat (SMTP_HOST): nu s-a trimis nimic."
 NO_ADDRESS = (
     "Partenerul nu are adresă de e-mail (o persoană de contact pentru facturare sau "
     "e-mailul partenerului)."
 )
 NO_SENDER = "Lipsește expeditorul (Setări încasări › expeditor, SMTP_FROM sau e-mailul firmei)."
-# A run that crashed between the intent and the answer leaves a «started» row: another
+# A run that crashed between the intent and the answer leaves a `sending` row: another
 # explicit «send now» may go ahead after this long (the cron still waits the interval).
-STARTED_FRESH = timedelta(minutes=15)
+SENDING_FRESH = timedelta(minutes=15)
 BILLING_WORDS = ("factur", "contab", "financ", "billing", "account")
 
 
@@ -201,29 +200,30 @@ def _start_of(day: date) -> datetime:
 
 
 async def _blocked(company_id: int, partner_id: int, at: date, interval: int, force: bool) -> bool:
-    """Whether the partner had its reminder: sent (or started) within the interval, or
-    tried and failed today. `force` («send now»): only a sending still in progress."""
+    """Whether the partner had its reminder: sent (or being sent) within the interval,
+    or tried and failed today. `force` («send now»): only a sending still in progress."""
     now = datetime.now(UTC)
-    rows = await Reminder.select(Reminder.sent_at, Reminder.status, Reminder.error).where(
+    rows = await Reminder.select(Reminder.sent_at, Reminder.status).where(
         (Reminder.company == company_id) & (Reminder.partner == partner_id)
         & (Reminder.sent_at >= _start_of(at - timedelta(days=interval - 1)))
     )  # fmt: skip
     for r in rows:
-        started = r["status"] == ReminderStatus.failed and r["error"] == STARTED
+        sending = r["status"] == ReminderStatus.sending
         if force:
-            if started and now - r["sent_at"] < STARTED_FRESH:
+            if sending and now - r["sent_at"] < SENDING_FRESH:
                 return True
-        elif r["status"] == ReminderStatus.sent or started or r["sent_at"] >= _start_of(at):
+        elif r["status"] != ReminderStatus.failed or r["sent_at"] >= _start_of(at):
             return True
     return False
 
 
 async def _record_intent(
-    company_id: int, draft: ReminderDraft, at: date, config: ReminderSettings, error: str,
+    company_id: int, draft: ReminderDraft, at: date, config: ReminderSettings, problem: str,
     force: bool,
 ) -> int | None:  # fmt: skip
     """Decide and record in one transaction, under the partner's lock (two runs at once:
-    the second waits, then finds the first's row). None: not now."""
+    the second waits, then finds the first's row): `sending`, or `failed` with the
+    `problem` that keeps it from being sent. None: not now."""
     async with write_tx():
         await Partner.raw("SELECT id FROM partener WHERE id = {}" + for_update_sql(),
                           draft.partner_id)  # fmt: skip
@@ -232,7 +232,8 @@ async def _record_intent(
         row = Reminder(
             company=company_id, partner=draft.partner_id, sent_at=datetime.now(UTC),
             to_email=draft.to_email[:200], subject=draft.subject[:300], body=draft.body,
-            invoices=draft.invoices, status=ReminderStatus.failed, error=error[:500],
+            invoices=draft.invoices, error=problem[:500],
+            status=ReminderStatus.failed if problem else ReminderStatus.sending,
         )  # fmt: skip
         await row.save()
     return row.id
@@ -276,7 +277,7 @@ async def reminders_send(
             problem = NO_SENDER
         else:
             problem = ""
-        reminder_id = await _record_intent(company_id, draft, at, config, problem or STARTED, force)
+        reminder_id = await _record_intent(company_id, draft, at, config, problem, force)
         if reminder_id is None:
             run.skipped.append(draft.partner_id)
             continue

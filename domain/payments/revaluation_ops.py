@@ -1,15 +1,17 @@
 """Month-end FX revaluation (domain/payments/revaluation.py): run it, undo it, read it.
 
-One per company and month (FxRevaluation, unique): the entry dated the month's last day
-and its storno (entry_reverse) dated the first of the next month, both with source
-"fx_revaluation" and the row's id. The storno makes the revaluation transparent to what
-follows: open_items' `open_ron` reads the invoice's own entry only, so a collection
-still leaves the receivable at the invoice's rate and books its FX difference from it.
+One in force per company and month (FxRevaluation, unique among the rows not undone):
+the entry dated the month's last day and its storno (entry_reverse) dated the first of
+the next month, both with source "fx_revaluation" and the row's id. The storno makes
+the revaluation transparent to what follows: open_items' `open_ron` reads the invoice's
+own entry only, so a collection still leaves the receivable at the invoice's rate and
+books its FX difference from it.
 
-Running a month again reports the one recorded. Undoing it (administrators, while both
-months are open) posts the storno of both entries under source "fx_revaluation_undo";
-those entries are what marks the row undone (the table has no status column), and an
-undone month is not revalued again (the unique key keeps its row).
+Running a month again reports the one in force. Undoing it (administrators, while both
+months are open) posts the storno of both entries under source "fx_revaluation_undo" and
+sets `undone_at`/`undone_by`; the row stays, and the month may be revalued again: a new
+row, so its entries have their own source id (a journal entry is unique per source and
+kind) and the undone row keeps its four entries.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +41,6 @@ from domain.payments.revaluation import (
     revalue,
 )
 from tables.choices import DocStatus, EntryKind, InvoiceTypeCode, Role
-from tables.ledger import JournalEntry
 from tables.org import ExchangeRate
 from tables.payments import FxRevaluation
 from tables.sales import Invoice
@@ -61,6 +62,7 @@ class RevaluationRun:
     reversal_id: int | None = None
     created: bool = False  # recorded by this call
     undone: bool = False
+    undone_by: str = ""
 
     @property
     def gain(self) -> Decimal:
@@ -134,15 +136,16 @@ async def _compute(company_id: int, month: date) -> tuple[date | None, list[Reva
 
 
 async def _recorded(company_id: int, month: date, *, lock: bool = False) -> RevaluationRun | None:
-    query = FxRevaluation.select().where(
-        (FxRevaluation.company == company_id) & (FxRevaluation.month == month)
+    """The month's revaluation in force, else the last one undone, else None."""
+    query = (
+        FxRevaluation.select()
+        .where((FxRevaluation.company == company_id) & (FxRevaluation.month == month))
+        .order_by(FxRevaluation.id, ascending=False)
     )
-    row = await (for_update(query) if lock else query).first()
+    rows = await (for_update(query) if lock else query)
+    row = next((r for r in rows if r["undone_at"] is None), rows[0] if rows else None)
     if row is None:
         return None
-    undone = await JournalEntry.exists().where(
-        (JournalEntry.source_type == FX_REVALUATION_UNDO) & (JournalEntry.source_id == row["id"])
-    )
     details = row["details"]
     return RevaluationRun(
         company_id=company_id,
@@ -152,7 +155,8 @@ async def _recorded(company_id: int, month: date, *, lock: bool = False) -> Reva
         revaluation_id=row["id"],
         entry_id=row["entry"],
         reversal_id=row["reversal"],
-        undone=undone,
+        undone=row["undone_at"] is not None,
+        undone_by=row["undone_by"],
     )
 
 
@@ -170,13 +174,14 @@ async def fx_revaluation_get(*, company_id: int, month: date, by: Actor) -> Reva
 async def fx_revaluation_run(*, company_id: int, month: date, by: Actor) -> RevaluationRun:
     """Revalue the open currency receivables at the end of `month` (any day of it): the
     entry on its last day, its storno on the first of the next. Once per month: a second
-    run returns the first. Nothing is recorded when no difference is to be booked."""
+    run returns the first (unless it was undone: then a new one is recorded). Nothing is
+    recorded when no difference is to be booked."""
     require(by, Area.ledger, Action.write)
     last = _month(month)
     try:
         async with write_tx():
             recorded = await _recorded(company_id, last)
-            if recorded is not None:
+            if recorded is not None and not recorded.undone:
                 return recorded
             rate_day, revalued = await _compute(company_id, last)
             details = [r.detail() for r in revalued]
@@ -203,7 +208,10 @@ async def fx_revaluation_run(*, company_id: int, month: date, by: Actor) -> Reva
             ).where(FxRevaluation.id == row.id)
     except Exception as exc:
         # Two runs at once (the cron and the form): the unique key let one in.
-        if not is_unique_violation(exc) or (recorded := await _recorded(company_id, last)) is None:
+        if not is_unique_violation(exc):
+            raise
+        recorded = await _recorded(company_id, last)
+        if recorded is None or recorded.undone:
             raise
         return recorded
     return RevaluationRun(
@@ -213,7 +221,8 @@ async def fx_revaluation_run(*, company_id: int, month: date, by: Actor) -> Reva
 
 async def fx_revaluation_undo(*, company_id: int, month: date, by: Actor) -> RevaluationRun:
     """Undo a month's revaluation: the storno of its entry (on the month's last day) and of
-    its reversal (on the first of the next month). Administrators only; both months open."""
+    its reversal (on the first of the next month), and the row marked undone: the month
+    may then be revalued again. Administrators only; both months open."""
     require(by, Area.ledger, Action.write)
     if by.is_machine or by.role is not Role.admin:
         raise Forbidden(
@@ -249,14 +258,18 @@ async def fx_revaluation_undo(*, company_id: int, month: date, by: Actor) -> Rev
                 reference=entry["reference"], description=text, reverses=entry_id,
                 by_name=by.name,
             )  # fmt: skip
+        await FxRevaluation.update(
+            {FxRevaluation.undone_at: datetime.now(UTC), FxRevaluation.undone_by: by.name[:150]}
+        ).where(FxRevaluation.id == run.revaluation_id)
     return RevaluationRun(
         company_id, last, run.rate_day, run.details, run.revaluation_id, run.entry_id,
-        run.reversal_id, undone=True,
+        run.reversal_id, undone=True, undone_by=by.name[:150],
     )  # fmt: skip
 
 
 async def revaluation_companies(month: date) -> list[int]:
-    """Companies owed something in a currency at the end of `month`, not yet revalued."""
+    """Companies owed something in a currency at the end of `month`, not yet revalued (a
+    month an administrator undid is left to a person: the cron does not redo it)."""
     last = month_end(month)
     rows = await Invoice.raw(
         "SELECT DISTINCT f.company FROM factura f WHERE f.currency <> 'RON' "

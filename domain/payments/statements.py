@@ -9,6 +9,8 @@
   `lines_propose` works them out again (new invoices, a partner's IBAN added since).
 - `line_confirm`: the receipt (`receipt_record`, kind bank) and the line's status in one
   transaction, under the line's lock: a second confirmation finds it confirmed (409).
+  A line may instead be the bank's settlement of card takings
+  (domain/payments/card_settlements.py, `line_settle_card`).
 - `line_ignore` / `line_unignore`: lines that are not collections (fees, payments out,
   transfers between own accounts) are set aside, and back.
 """
@@ -261,7 +263,7 @@ async def lines_propose(
     return sum(1 for p in proposals if p.partner_id is not None)
 
 
-async def _locked_line(line_id: int) -> dict[str, Any]:
+async def locked_line(line_id: int) -> dict[str, Any]:
     row = await for_update(
         BankStatementLine.select().where(BankStatementLine.id == line_id)
     ).first()
@@ -274,14 +276,39 @@ async def _locked_line(line_id: int) -> dict[str, Any]:
     return row
 
 
-def _refuse_decided(row: Mapping[str, Any]) -> None:
+def refuse_decided(row: Mapping[str, Any]) -> None:
     if row["status"] == StatementLineStatus.confirmed:
+        # Confirmed without a receipt: a card settlement (domain/payments/card_settlements).
+        what = f"încasarea nr. {row['receipt']}" if row["receipt"] else "decontare card"
         raise Conflict(
             "STATEMENT_LINE_CONFIRMED",
-            f"Linia de extras nr. {row['id']} este deja confirmată (încasarea nr. "
-            f"{row['receipt']}).",
-            f"Statement line {row['id']} is already confirmed (receipt {row['receipt']}).",
+            f"Linia de extras nr. {row['id']} este deja confirmată ({what}).",
+            f"Statement line {row['id']} is already confirmed "
+            f"({'receipt ' + str(row['receipt']) if row['receipt'] else 'card settlement'}).",
             details={"receipt": row["receipt"]},
+        )
+
+
+def refuse_not_waiting(row: Mapping[str, Any]) -> None:
+    """Only a line still waiting (new or proposed) is confirmed."""
+    refuse_decided(row)
+    if row["status"] == StatementLineStatus.ignored:
+        raise Conflict(
+            "STATEMENT_LINE_IGNORED",
+            f"Linia de extras nr. {row['id']} este ignorată; readuceți-o întâi.",
+            f"Statement line {row['id']} is ignored; bring it back first.",
+        )
+
+
+def refuse_debit(row: Mapping[str, Any]) -> None:
+    """Money out is neither a receipt nor a card settlement."""
+    amount = q2(row["amount"])
+    if amount <= 0:
+        raise ValidationFailed(
+            "STATEMENT_LINE_NOT_CREDIT",
+            f"Linia de extras nr. {row['id']} este o plată ({amount} {row['currency']}), "
+            "nu o încasare: nu se confirmă ca încasare sau decontare card. O puteți ignora.",
+            f"Statement line {row['id']} is a payment out, not a collection.",
         )
 
 
@@ -328,22 +355,10 @@ async def line_confirm(
     require(by, Area.payments, Action.write)
     wanted = None if allocations is None else _allocations(allocations)
     async with write_tx():
-        row = await _locked_line(line_id)
-        _refuse_decided(row)
-        if row["status"] == StatementLineStatus.ignored:
-            raise Conflict(
-                "STATEMENT_LINE_IGNORED",
-                f"Linia de extras nr. {line_id} este ignorată; readuceți-o întâi.",
-                f"Statement line {line_id} is ignored; bring it back first.",
-            )
+        row = await locked_line(line_id)
+        refuse_not_waiting(row)
+        refuse_debit(row)
         amount = q2(row["amount"])
-        if amount <= 0:
-            raise ValidationFailed(
-                "STATEMENT_LINE_NOT_CREDIT",
-                f"Linia de extras nr. {line_id} este o plată ({amount} {row['currency']}), "
-                "nu o încasare: nu se confirmă ca încasare. O puteți ignora.",
-                f"Statement line {line_id} is a payment out, not a collection.",
-            )
         proposal = proposal_json(row["proposal"])
         proposed_partner = proposal.get("partner")
         partner = partner_id or proposed_partner
@@ -389,8 +404,8 @@ async def line_ignore(*, line_id: int, by: Actor) -> None:
     """Set a line aside: not a collection (a fee, a payment out, an own transfer)."""
     require(by, Area.payments, Action.write)
     async with write_tx():
-        row = await _locked_line(line_id)
-        _refuse_decided(row)
+        row = await locked_line(line_id)
+        refuse_decided(row)
         await BankStatementLine.update(
             {
                 BankStatementLine.status: StatementLineStatus.ignored,
@@ -404,7 +419,7 @@ async def line_unignore(*, line_id: int, by: Actor) -> None:
     """Bring an ignored line back, with its proposal (if any) waiting again."""
     require(by, Area.payments, Action.write)
     async with write_tx():
-        row = await _locked_line(line_id)
+        row = await locked_line(line_id)
         if row["status"] != StatementLineStatus.ignored:
             raise Conflict(
                 "STATEMENT_LINE_NOT_IGNORED",

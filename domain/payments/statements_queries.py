@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from domain.core.money import q2
+from domain.core.money import from_minor, q2
 from domain.core.search import contains_pattern
-from domain.ledger.reports import as_date
+from domain.ledger.reports import as_date, bani, marks
 from domain.org.permissions import Action, Actor, Area, require
 from domain.payments.open_items import open_items
 from domain.payments.statements_match import (
@@ -24,10 +24,12 @@ from domain.payments.statements_match import (
     number_key,
     propose,
 )
-from tables.choices import StatementLineStatus
+from tables.choices import EntryKind, StatementLineStatus
+from tables.ledger import JournalEntry
 from tables.partners import Partner, PartnerBankAccount
 from tables.payments import BankStatement, BankStatementLine
 
+CARD_SETTLEMENT = "card_settlement"  # a card settlement's entry: source type, line id
 NAME_CANDIDATES = 50  # partners a payer's name may bring in, per name
 PAGE_LIMIT = 500
 
@@ -99,8 +101,38 @@ def proposal_json(raw: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+async def card_settlements_of(line_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The card settlements booked from these lines (domain/payments/card_settlements.py):
+    per line, its entry and gross (what left 5125)."""
+    if not line_ids:
+        return {}
+    rows = await JournalEntry.raw(
+        f"SELECT e.source_id AS line, e.id AS entry, SUM({bani('l.credit')}) AS gross "
+        "FROM nota_contabila e JOIN linie_nota l ON l.entry = e.id "
+        "WHERE e.source_type = {} AND e.kind = {} "
+        f"AND e.source_id IN ({marks(list(line_ids))}) "
+        "GROUP BY e.source_id, e.id",
+        CARD_SETTLEMENT, EntryKind.card_settlement, *line_ids,
+    )  # fmt: skip
+    return {r["line"]: {"entry": r["entry"], "gross": from_minor(int(r["gross"]))} for r in rows}
+
+
+async def line_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines as the API and the page show them, a card settlement with its fee."""
+    settled = await card_settlements_of(
+        [r["id"] for r in rows if r["status"] == StatementLineStatus.confirmed and not r["receipt"]]
+    )
+    out = []
+    for r in rows:
+        row = line_row(r)
+        if (found := settled.get(r["id"])) is not None:
+            row["card_settlement"] = {**found, "fee": found["gross"] - row["amount"]}
+        out.append(row)
+    return out
+
+
 def line_row(r: dict[str, Any]) -> dict[str, Any]:
-    """A line as the API and the page show it."""
+    """A line as the API and the page show it (`card_settlement`: see line_rows)."""
     return {
         "id": r["id"],
         "statement": r["statement"],
@@ -117,6 +149,7 @@ def line_row(r: dict[str, Any]) -> dict[str, Any]:
         "partner": r["partner"],
         "proposal": proposal_json(r["proposal"]),
         "receipt": r["receipt"],
+        "card_settlement": None,
     }
 
 
@@ -143,12 +176,12 @@ async def statement_lines(
         .order_by(BankStatementLine.id)
         .limit(min(limit, PAGE_LIMIT))
     )
-    return [line_row(r) for r in rows]
+    return await line_rows(rows)
 
 
 async def statement_line_get(line_id: int) -> dict[str, Any] | None:
     row = await BankStatementLine.select().where(BankStatementLine.id == line_id).first()
-    return line_row(row) if row else None
+    return (await line_rows([row]))[0] if row else None
 
 
 async def statements_list(*, company_id: int, by: Actor, limit: int = 100) -> list[dict[str, Any]]:

@@ -86,6 +86,13 @@
       }
       answer = await call('POST', `/api/bank-statements/lines/${row.dataset.line}/confirm`, JSON.stringify(body), 'application/json');
       if (answer.ok) sessionStorage.setItem('bank-message', `Încasarea nr. ${answer.data.receipt} a fost înregistrată.`);
+    } else if (action === 'card') {
+      // 1.234,50 as Romanians type it; 12.50 stays as it is.
+      const raw = row.querySelector('input.fee').value.trim();
+      const fee = raw.includes(',') ? raw.replace(/\./g, '').replace(',', '.') : raw;
+      const body = fee ? { fee } : {};
+      answer = await call('POST', `/api/bank-statements/lines/${row.dataset.line}/card-settlement`, JSON.stringify(body), 'application/json');
+      if (answer.ok) sessionStorage.setItem('bank-message', `Decontarea card a fost înregistrată (nota nr. ${answer.data.entry}).`);
     } else {
       answer = await call('POST', `/api/bank-statements/lines/${row.dataset.line}/${action}`);
     }

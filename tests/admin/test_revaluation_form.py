@@ -61,7 +61,13 @@ async def test_the_accountant_runs_a_month_the_administrator_undoes_it(login):
     assert "Doar un administrator poate anula o reevaluare valutară" in refused.text
     admin = await login("admin")
     undone = answer(await post_form(admin, FORM, {**month, "action": "anulează"}))
-    assert "anulată (stornată)" in undone
+    assert "anulată (stornată) de " in undone
+    assert "«reevaluează» o înregistrează din nou" in undone
+    # The month is revalued again: a new revaluation beside the undone one.
+    rerun = answer(await post_form(accountant, FORM, month))
+    assert "(nota nr. " in rerun
+    assert "pierdere (6651) 60,50 lei." in rerun
+    assert await FxRevaluation.count() == 2
 
     february = answer(await post_form(accountant, FORM, {"month": "2026-02-10", "action": "vezi"}))
     assert february.endswith("nu există creanțe în valută neîncasate la 28.02.2026.")

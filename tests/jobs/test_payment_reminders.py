@@ -20,7 +20,7 @@ from domain.org.permissions import SYSTEM
 from domain.payments.reminders import (
     NO_ADDRESS,
     NOT_CONFIGURED,
-    STARTED,
+    SENDING_FRESH,
     _record_intent,
     reminder_drafts,
     reminder_settings,
@@ -187,10 +187,27 @@ async def test_a_run_that_crashed_after_its_intent_is_not_sent_again(
     config = await reminder_settings(ids["company"])
     (draft,) = await reminder_drafts(company_id=ids["company"], at=TODAY,
                                      grace_days=config.grace_days)  # fmt: skip
-    assert await _record_intent(ids["company"], draft, TODAY, config, STARTED, False)
+    assert await _record_intent(ids["company"], draft, TODAY, config, "", False)
+    (row,) = await reminders()
+    assert (row["status"], row["error"]) == ("sending", "")
     retry = await payment_reminders({"settings": settings}, company_id=ids["company"])
     assert (retry["sent"], retry["skipped"]) == (0, 1)
+    # «Send now» waits for a sending still in progress too; one that is long dead (the
+    # run crashed) no longer stops it.
+    now = await payment_reminders(
+        {"settings": settings}, company_id=ids["company"], partner_id=ids["client"], force=True
+    )
+    assert (now["sent"], now["skipped"]) == (0, 1)
     assert mailbox.messages == []
+    await Reminder.update({Reminder.sent_at: row["sent_at"] - SENDING_FRESH}).where(
+        Reminder.id == row["id"]
+    )
+    now = await payment_reminders(
+        {"settings": settings}, company_id=ids["company"], partner_id=ids["client"], force=True
+    )
+    assert now["sent"] == 1
+    assert len(mailbox.messages) == 1
+    assert [r["status"] for r in await reminders()] == ["sending", "sent"]
 
 
 async def test_two_runs_at_once_send_one_email(smtp: tuple[Mailbox, Settings]):

@@ -3,7 +3,7 @@ account on each date: a gain booked on the month's last day and reversed on the 
 a collection that still compares with the invoice's rate; a loss on what is left after a
 partial collection, advances (419) untouched; the missing rate, the closed month, the
 month not ended refused; once per month, even when two runs meet; undone by an
-administrator only, once."""
+administrator only, once, after which the month is revalued again."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import pytest
 
 from domain.core.clock import today
 from domain.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from domain.core.tx import is_unique_violation
 from domain.ledger.manual import period_close
 from domain.org.permissions import SYSTEM, Actor
 from domain.payments.open_items import open_items
@@ -212,12 +213,43 @@ async def test_undo_by_an_administrator_while_both_months_are_open(env):
     stornos = await JournalEntry.select().where(JournalEntry.source_type == FX_REVALUATION_UNDO)
     assert sorted((e["day"], e["reverses"]) for e in stornos) == [
         (END, run.entry_id), (FIRST, run.reversal_id)]  # fmt: skip
-    # The row stays, marked by its stornos: reported, not revalued again, not undone twice.
-    again = await fx_revaluation_run(company_id=env["company"], month=END, by=SYSTEM)
-    assert (again.created, again.undone, again.revaluation_id) == (
-        False, True, run.revaluation_id)  # fmt: skip
+    row = await FxRevaluation.select().where(FxRevaluation.id == run.revaluation_id).first()
+    assert row["undone_at"] is not None
+    assert row["undone_by"] == SYSTEM.name
+    # Not undone twice; reported as undone until the month is revalued again.
     with pytest.raises(Conflict) as twice:
         await fx_revaluation_undo(company_id=env["company"], month=END, by=SYSTEM)
     assert twice.value.code == "FX_REVALUATION_UNDONE"
+    seen = await fx_revaluation_get(company_id=env["company"], month=END, by=ACCOUNTANT)
+    assert (seen.revaluation_id, seen.undone) == (run.revaluation_id, True)
     with pytest.raises(NotFound):
         await fx_revaluation_undo(company_id=env["company"], month=date(2026, 2, 1), by=SYSTEM)
+
+    # The month is revalued again (a new row: its entries have their own source), here at
+    # a corrected rate; the undone row and its four entries stay as they were.
+    await ExchangeRate.update({ExchangeRate.rate: D("5.2000")}).where(ExchangeRate.day == END)
+    again = await fx_revaluation_run(company_id=env["company"], month=END, by=SYSTEM)
+    assert again.created
+    assert not again.undone
+    assert again.revaluation_id != run.revaluation_id
+    assert (again.gain, again.loss) == (D("242.00"), D("0.00"))  # 1210 x (5.20 - 5.00)
+    assert (await books(END))["7651"] == before_end.get("7651", D(0)) - D("242.00")
+    assert await books(FIRST) == before_first
+    reported = await fx_revaluation_run(company_id=env["company"], month=END, by=SYSTEM)
+    assert (reported.created, reported.revaluation_id) == (False, again.revaluation_id)
+    kinds = await JournalEntry.select(JournalEntry.source_id, JournalEntry.kind).where(
+        JournalEntry.source_type == FX_REVALUATION
+    )
+    assert sorted((e["source_id"], e["kind"]) for e in kinds) == sorted([
+        (run.revaluation_id, EntryKind.fx_revaluation), (run.revaluation_id, EntryKind.reversal),
+        (again.revaluation_id, EntryKind.fx_revaluation),
+        (again.revaluation_id, EntryKind.reversal)])  # fmt: skip
+    # Only one revaluation in force per month, by the database itself.
+    with pytest.raises(Exception) as duplicate:  # noqa: PT011 - the class depends on the engine
+        await FxRevaluation.insert(FxRevaluation(company=env["company"], month=END, rate_day=END))
+    assert is_unique_violation(duplicate.value)
+    # Undone again, and run a third time.
+    await fx_revaluation_undo(company_id=env["company"], month=END, by=SYSTEM)
+    third = await fx_revaluation_run(company_id=env["company"], month=END, by=SYSTEM)
+    assert third.created
+    assert await FxRevaluation.count() == 3
