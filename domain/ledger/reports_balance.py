@@ -25,11 +25,11 @@ from domain.core.errors import NotFound
 from domain.ledger.reports import (
     Pair,
     Period,
-    bani,
     code_filter,
     marks,
     period_check,
     report_company,
+    sum_bani,
 )
 from domain.org.permissions import Actor
 from tables.ledger import Account
@@ -49,9 +49,10 @@ CLASS_RO = {
     9: "Conturi de gestiune",
 }
 
-# Sums in bani per account, in this order: opening (before 1 January), the months of the
-# year before the period, the period; debit then credit of each.
-_SUMS = ("od", "oc", "bd", "bc", "pd", "pc")
+# Sums in bani per account, in this order: the opening net (debit minus credit before
+# 1 January: the opening balance is all the report shows of it), then debit and credit of
+# the months of the year before the period and of the period.
+_SUMS = ("op", "bd", "bc", "pd", "pc")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +85,7 @@ class TrialBalance:
 class _Sums:
     """An account's raw sums in bani, before they become balances."""
 
-    od: int = 0
-    oc: int = 0
+    op: int = 0
     bd: int = 0
     bc: int = 0
     pd: int = 0
@@ -118,9 +118,8 @@ class _Total:
 
 
 def _account_row(code: str, name: str, account_class: int, s: _Sums) -> BalanceRow:
-    opening = s.od - s.oc
     cum_d, cum_c = s.bd + s.pd, s.bc + s.pc
-    opening_pair = Pair.balance(opening)
+    opening_pair = Pair.balance(s.op)
     totals_d = int(opening_pair.debit * 100) + cum_d
     totals_c = int(opening_pair.credit * 100) + cum_c
     return BalanceRow(
@@ -138,20 +137,21 @@ def _account_row(code: str, name: str, account_class: int, s: _Sums) -> BalanceR
 
 
 async def _account_sums(company_id: int, period: Period) -> list[dict[str, Any]]:
-    """One row per account posted to until the end of the period: one GROUP BY."""
-    debit, credit = bani("l.debit"), bani("l.credit")
+    """One row per account posted to until the end of the period: one GROUP BY, each
+    column a filtered sum_bani() (PostgreSQL converts each sum to bani once, not every
+    value: the cost of the report there, see docs/benchmarks.md)."""
+    before, earlier, within = "l.day < {}", "l.day >= {} AND l.day < {}", "l.day >= {}"
     return await Account.raw(
-        "SELECT a.code, a.name, a.account_class, a.parent, t.od, t.oc, t.bd, t.bc, t.pd, t.pc "
+        "SELECT a.code, a.name, a.account_class, a.parent, t.op, t.bd, t.bc, t.pd, t.pc "
         "FROM (SELECT l.account, "
-        f"SUM(CASE WHEN l.day < {{}} THEN {debit} ELSE 0 END) AS od, "
-        f"SUM(CASE WHEN l.day < {{}} THEN {credit} ELSE 0 END) AS oc, "
-        f"SUM(CASE WHEN l.day >= {{}} AND l.day < {{}} THEN {debit} ELSE 0 END) AS bd, "
-        f"SUM(CASE WHEN l.day >= {{}} AND l.day < {{}} THEN {credit} ELSE 0 END) AS bc, "
-        f"SUM(CASE WHEN l.day >= {{}} THEN {debit} ELSE 0 END) AS pd, "
-        f"SUM(CASE WHEN l.day >= {{}} THEN {credit} ELSE 0 END) AS pc "
+        f"{sum_bani('l.debit - l.credit', where=before)} AS op, "
+        f"{sum_bani('l.debit', where=earlier)} AS bd, "
+        f"{sum_bani('l.credit', where=earlier)} AS bc, "
+        f"{sum_bani('l.debit', where=within)} AS pd, "
+        f"{sum_bani('l.credit', where=within)} AS pc "
         "FROM linie_nota l WHERE l.company = {} AND l.day <= {} GROUP BY l.account) t "
         "JOIN cont_contabil a ON a.id = t.account",
-        period.year_start, period.year_start,
+        period.year_start,
         period.year_start, period.start, period.year_start, period.start,
         period.start, period.start,
         company_id, period.end,
@@ -186,7 +186,7 @@ async def trial_balance(
         if detail == "synthetic" and r["parent"]:
             code = r["parent"]
             folded.add(code)
-        sums = _Sums(*(int(r[k] or 0) for k in _SUMS))
+        sums = _Sums(*(int(r[k]) for k in _SUMS))
         if code in accounts:
             accounts[code][2].add(sums)
         else:
@@ -300,12 +300,11 @@ async def general_ledger(
             await _account_exists(company, account)  # raises: no such account
         ids = [r["id"] for r in found]
         scope, params = f"l.account IN ({marks(ids)})", ids
-    debit, credit = bani("l.debit"), bani("l.credit")
     rows = await Account.raw(
         "SELECT a.code, a.name, t.month, t.d, t.c FROM (SELECT l.account, "
         f"CASE WHEN l.day < {{}} THEN '{_BEFORE}' "
         "ELSE SUBSTR(CAST(l.day AS VARCHAR(10)), 1, 7) END AS month, "
-        f"SUM({debit}) AS d, SUM({credit}) AS c "
+        f"{sum_bani('l.debit')} AS d, {sum_bani('l.credit')} AS c "
         f"FROM linie_nota l WHERE {scope} AND l.day <= {{}} "
         "GROUP BY l.account, 2) t "  # 2: the month, the expression above
         "JOIN cont_contabil a ON a.id = t.account",
@@ -314,7 +313,7 @@ async def general_ledger(
     by_code: dict[str, tuple[str, list[tuple[str, int, int]]]] = {}
     for r in rows:
         by_code.setdefault(r["code"], (r["name"], []))[1].append(
-            (r["month"], int(r["d"] or 0), int(r["c"] or 0))
+            (r["month"], int(r["d"]), int(r["c"]))
         )
     accounts = []
     for code in sorted(by_code):

@@ -1,9 +1,9 @@
 """Exact sums of money columns over a large table, on both engines (ARCHITECTURE.md §3).
 
 A test-only table of 200,000 amounts whose exact Decimal totals are known: the
-minor-units sum (domain/core/sums.py) must equal them to the ban, for the whole table,
-with a WHERE and per GROUP BY. On SQLite, where Numeric is stored as REAL, a plain
-SUM drifts on the same rows: the reason the helper exists.
+minor-units sum (domain/core/sums.py) and the reports' sum_bani() must equal them to the
+ban, for the whole table, with a WHERE and per GROUP BY. On SQLite, where Numeric is
+stored as REAL, a plain SUM drifts on the same rows: the reason the helpers exist.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from piccolo.table import Table
 from domain.core.money import to_decimal
 from domain.core.sums import minor_to_money, minor_units_sum
 from domain.core.tx import is_sqlite, write_tx
+from domain.ledger.reports import money, sum_bani
 from tables._columns import Money
 
 
@@ -104,6 +105,35 @@ async def test_minor_units_sum_is_exact_on_a_large_table(probe):
         assert isinstance(plain["s"], float)
         assert to_decimal(plain["s"]) != total
         assert to_decimal(plain_small["s"]) != small
+
+
+async def test_sum_bani_is_exact_on_a_large_table(probe):
+    """The reports' sums (domain/ledger/reports.py): filtered, of a difference, as a
+    window; PostgreSQL adds the Numeric and converts once, SQLite adds per-row bani."""
+
+    def exact(keep=lambda g, a: True) -> Decimal:
+        return sum((a for g, a in probe if keep(g, a)), Decimal(0))
+
+    row = (
+        await MoneyProbe.raw(
+            f"SELECT {sum_bani('amount')} AS total, "
+            f"{sum_bani('amount', where='amount < 1')} AS small, "
+            f"{sum_bani('amount - amount', where="grp = 'g1'")} AS net, "
+            f"{sum_bani('amount', where="grp = 'zz'")} AS empty "
+            "FROM money_probe"
+        )
+    )[0]
+    assert money(row["total"]) == exact() == Decimal("2857462280.65")
+    assert money(row["small"]) == exact(lambda g, a: a < 1)
+    assert row["net"] == 0
+    assert row["empty"] == 0
+    windows = await MoneyProbe.raw(
+        f"SELECT DISTINCT grp, {sum_bani('amount', over='(PARTITION BY grp)')} AS s "
+        "FROM money_probe ORDER BY grp"
+    )
+    assert [(r["grp"], money(r["s"])) for r in windows] == [
+        (grp, exact(lambda g, a, grp=grp: g == grp)) for grp in GROUPS
+    ]
 
 
 async def test_minor_units_sum_of_no_rows_is_zero():
