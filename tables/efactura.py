@@ -87,7 +87,9 @@ class SpvMessage(Table, tablename="spv_mesaj"):
     downloaded once; a received invoice becomes a supplier invoice draft once."""
 
     company = ForeignKey(Company, null=False, on_delete=OnDelete.restrict)
-    message_id = Varchar(length=40, unique=True, help_text="id din listaMesaje (descarcare)")
+    # Unique per company (below), not per installation: two companies of one installation
+    # that invoice each other find the same download id in both inboxes.
+    message_id = Varchar(length=40, help_text="id din listaMesaje (descarcare)")
     kind = Varchar(length=60, default="", help_text="tip: FACTURA PRIMITA, ERORI FACTURA...")
     cif = Varchar(length=20, default="")
     request_id = Varchar(length=40, default="", help_text="id_solicitare")
@@ -162,6 +164,7 @@ class SupplierInvoiceLine(Table, tablename="linie_factura_furnizor"):
 
 
 unique_together(SupplierInvoiceLine, "supplier_invoice", "position")
+unique_together(SpvMessage, "company", "message_id")
 index_together(EfacturaSubmission, "state", "next_check_at")
 index_together(SupplierInvoice, "partner", "number")
 # The same supplier's document once per company, however it is written (SPV, XML, hand).

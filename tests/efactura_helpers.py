@@ -8,9 +8,11 @@ Importing it changes nothing: the fake SPV and the settings pointed at it are th
 from __future__ import annotations
 
 import asyncio
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from domain.efactura.receive import spv_folder
 from domain.efactura.secrets import encrypt
 from domain.org.permissions import SYSTEM
 from domain.sales.invoices import invoice_draft_create, invoice_issue
@@ -51,6 +53,9 @@ async def connect(
     auto_send_hours: int = 0,
 ) -> dict[str, Any]:
     """An authorised SPV connection, as the OAuth callback would have stored it."""
+    # The session's DATA_DIR outlives the test database, and the fake numbers its messages
+    # from the same start every test: recovery must not read an earlier test's ZIP.
+    shutil.rmtree(settings.data_dir / spv_folder(company), ignore_errors=True)
     tokens = fake.issue_tokens(access_ttl=access_ttl)
     now = datetime.now(UTC)
     row = AnafConnection(

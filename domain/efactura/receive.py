@@ -3,8 +3,8 @@
 `spv_receive(company_id, settings=...)` is the job's step:
 
 1. list the company's messages of the last 60 days (listaMesajePaginatieFactura, every
-   page) and record the new ones (`spv_mesaj`, unique `message_id`, committed before any
-   download: the database, not the job, knows what is left to do);
+   page) and record the new ones (`spv_mesaj`, unique (company, `message_id`), committed
+   before any download: the database, not the job, knows what is left to do);
 2. for every message not yet processed, oldest first:
    - «FACTURA PRIMITA»: the answer ZIP is downloaded once and kept under
      `DATA_DIR/efactura/spv/<company>/<id>.zip` (a ZIP already on disk is never fetched
@@ -102,12 +102,15 @@ def _now() -> datetime:
 # ------------------------------------------------------------------ 1. the list
 
 
-async def _known(ids: list[str]) -> set[str]:
+async def _known(company_id: int, ids: list[str]) -> set[str]:
+    """The ids this company's inbox already recorded. Another company's row with the same
+    id is not this one's: ANAF lists one download id in both the seller's and the buyer's
+    inbox, and both may be companies of this installation."""
     known: set[str] = set()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         rows = await SpvMessage.select(SpvMessage.message_id).where(
-            SpvMessage.message_id.is_in(chunk)
+            (SpvMessage.company == company_id) & SpvMessage.message_id.is_in(chunk)
         )
         known.update(r["message_id"] for r in rows)
     return known
@@ -123,7 +126,7 @@ def _row(company_id: int, m: SpvListedMessage) -> SpvMessage:
 async def _record(company_id: int, listed: list[SpvListedMessage]) -> int:
     """Store the messages not seen before; how many were new."""
     for attempt in range(2):
-        known = await _known([m.id for m in listed])
+        known = await _known(company_id, [m.id for m in listed])
         new = list({m.id: m for m in listed if m.id not in known}.values())
         if not new:
             return 0

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -23,6 +24,7 @@ from saq.job import Status
 
 from domain.core.effects import install_dispatcher
 from domain.efactura.anaf import AnafUnavailable
+from domain.efactura.connection import spv_client
 from domain.efactura.receive import spv_folder, spv_receive, supplier_invoice_import
 from domain.efactura.secrets import encrypt
 from domain.org.permissions import SYSTEM
@@ -69,9 +71,10 @@ def spv_settings(settings: Settings, fake: FakeAnafSpv, tmp_path: Path) -> Setti
     return dataclasses.replace(settings, data_dir=tmp_path, **fake.settings_overrides())
 
 
-async def connected_company(settings: Settings, fake: FakeAnafSpv) -> int:
-    """A company whose SPV connection is authorised (tokens issued by the fake)."""
-    company = await make_company()
+async def connected_company(settings: Settings, fake: FakeAnafSpv, **values: Any) -> int:
+    """A company whose SPV connection is authorised (tokens issued by the fake); `values`
+    change the factory's company (another CUI...)."""
+    company = await make_company(**values)
     # The app's DATA_DIR outlives the test database, and the fake numbers its messages
     # from the same start every test: no ZIP of an earlier test's company may be read.
     shutil.rmtree(settings.data_dir / spv_folder(company), ignore_errors=True)
@@ -173,6 +176,40 @@ async def test_inbox_becomes_drafts_and_records_once(spv_settings: Settings, fak
     assert (again["new"], again["downloaded"], again["imported"]) == (0, 0, 0)
     assert fake.calls["descarcare"] == 4
     assert await SupplierInvoice.count() == 2
+
+
+@pytest.mark.parametrize("first", ["seller", "buyer"])
+async def test_an_invoice_between_two_of_our_companies_reaches_both_inboxes(
+    spv_settings: Settings, fake: FakeAnafSpv, first: str
+):
+    """Two companies of one installation invoice each other: ANAF lists one download id in
+    both inboxes, the seller's «FACTURA TRIMISA» and the buyer's «FACTURA PRIMITA». Each
+    company keeps its own message, and the buyer gets its supplier invoice draft, whichever
+    inbox is read first."""
+    seller = await connected_company(spv_settings, fake, name="Demo Furnizor SRL", cui=SUPPLIER_CUI)
+    buyer = await connected_company(spv_settings, fake)
+    async with await spv_client(seller, spv_settings) as client:
+        upload = await client.upload(
+            romanian_invoice("F-77").encode(), cif=SUPPLIER_CUI, kind="standard"
+        )
+    (download_id,) = {m.id for m in fake.messages if m.upload_index == upload.index}
+
+    order = [seller, buyer] if first == "seller" else [buyer, seller]
+    summaries = {c: await spv_receive(c, settings=spv_settings) for c in order}
+
+    assert summaries[seller]["new"] == summaries[buyer]["new"] == 1
+    assert (summaries[seller]["imported"], summaries[buyer]["imported"]) == (0, 1)
+    rows = await SpvMessage.select().where(SpvMessage.message_id == download_id)
+    assert {(r["company"], r["kind"]) for r in rows} == {
+        (seller, "FACTURA TRIMISA"),
+        (buyer, "FACTURA PRIMITA"),
+    }
+    assert all(r["processed_at"] is not None and r["error"] == "" for r in rows)
+    (draft,) = await SupplierInvoice.select().where(SupplierInvoice.number == "F-77")
+    received = next(r for r in rows if r["company"] == buyer)
+    assert (draft["company"], draft["spv_message"]) == (buyer, received["id"])
+    # The buyer's copy of the ZIP is its own, in its own folder.
+    assert received["zip_path"].startswith(f"{spv_folder(buyer)}/")
 
 
 async def test_every_page_of_the_60_days_is_read(spv_settings: Settings, fake: FakeAnafSpv):

@@ -20,7 +20,9 @@ Paths (what the client builds from the settings):
 
 ANAF's behaviours modelled: a second upload of an invoice already in SPV (same seller CIF,
 number and issue date) is processed to «nok» with «Factura a mai fost transmisa anterior cu
-index=X ...»; messages appear in the lists only once processed; daily caps per message
+index=X ...»; messages appear in the lists only once processed; an accepted invoice is
+listed under one download id in both inboxes, the seller's («FACTURA TRIMISA») and the
+Romanian buyer's («FACTURA PRIMITA»); daily caps per message
 (stareMesaj 100, descarcare 10) answered with ANAF's «S-au facut deja N ... in cursul
 zilei» on HTTP 200.
 
@@ -111,6 +113,19 @@ class Message:
     files: dict[str, bytes]
 
 
+def _party_cif(root: ET.Element, role: str) -> str:
+    """The digits of the first identifier of a UBL party (AccountingSupplierParty...)."""
+    for party in root.iter():
+        if party.tag.endswith(f"}}{role}"):
+            for element in party.iter():
+                if element.tag.endswith("}CompanyID") or element.tag.endswith("}ID"):
+                    digits = "".join(c for c in (element.text or "") if c.isdigit())
+                    if digits:
+                        return digits
+            break
+    return ""
+
+
 def _invoice_keys(xml: bytes) -> tuple[str, str, str]:
     """(seller CIF digits, cbc:ID, cbc:IssueDate) of a UBL invoice; empty when unreadable."""
     try:
@@ -119,17 +134,7 @@ def _invoice_keys(xml: bytes) -> tuple[str, str, str]:
         return "", "", ""
     number = root.findtext(f"{{{CBC}}}ID") or ""
     issue = root.findtext(f"{{{CBC}}}IssueDate") or ""
-    seller = ""
-    for party in root.iter():
-        if party.tag.endswith("}AccountingSupplierParty"):
-            for element in party.iter():
-                if element.tag.endswith("}CompanyID") or element.tag.endswith("}ID"):
-                    digits = "".join(c for c in (element.text or "") if c.isdigit())
-                    if digits:
-                        seller = digits
-                        break
-            break
-    return seller, number.strip(), issue.strip()
+    return _party_cif(root, "AccountingSupplierParty"), number.strip(), issue.strip()
 
 
 class FakeAnafSpv:
@@ -563,6 +568,23 @@ class FakeAnafSpv:
                 files=files,
             )
         )
+        # A Romanian buyer's inbox lists the accepted invoice too, under the same download
+        # id (not a B2C or «extern» upload: no Romanian company receives those).
+        to_company = upload.op == "upload" and "extern" not in upload.params
+        buyer = _party_cif(ET.fromstring(upload.xml), "AccountingCustomerParty")
+        if upload.verdict == "ok" and to_company and buyer:
+            self.messages.append(
+                Message(
+                    id=upload.download_id,
+                    upload_index=upload.index,
+                    kind="FACTURA PRIMITA",
+                    cif=buyer,
+                    details=f"Factura cu id_incarcare={upload.index} emisa de "
+                    f"cif_emitent={upload.cif} pentru cif_beneficiar={buyer}",
+                    created=upload.processed_at,
+                    files=files,
+                )
+            )
 
     @staticmethod
     def _signature(index: str) -> bytes:
