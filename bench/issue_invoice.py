@@ -775,7 +775,9 @@ async def statement_spans(
     app = hasattr(target, "run_querystring")
     names = ["run_querystring"] if app else ["rows", "execute", "executemany"]
     cls = type(target)  # patched on the class: Piccolo's engines have __slots__
-    originals = {name: vars(cls)[name] for name in names}
+    # Looked up through the class's bases: the app's PostgreSQL engine subclasses Piccolo's.
+    originals = {name: getattr(cls, name) for name in names}
+    own = {name for name in names if name in vars(cls)}
     marks: list[tuple[float, float, float, Any]] = []
 
     def wrap(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -805,7 +807,10 @@ async def statement_spans(
             queries = [m[3] for m in marks]
     finally:
         for name, fn in originals.items():
-            setattr(cls, name, fn)
+            if name in own:
+                setattr(cls, name, fn)
+            else:
+                delattr(cls, name)  # the base's method shows through again
     if len({len(m) for m, _, _ in per_issue}) != 1:
         raise SystemExit("the issues did not all send the same statements")
 
@@ -904,10 +909,10 @@ enqueued after commit (the PDF) are not sent: the bench runs without a queue.
   INSERT so that a month close cannot pass a posting in flight; one INSERT of its lines);
   the number; one UPDATE of the header.
 - *app SQL*: SELECT/INSERT/UPDATE statements the operation sends. *All statements* adds
-  transaction control (BEGIN, COMMIT) and what the drivers send on their own: asyncpg's
-  pool reset (`SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;`) on
-  release. On SQLite the app's engine (`domain/core/sqlite_engine.py`) lends connections
-  opened and configured once.
+  transaction control (BEGIN, COMMIT) and what the drivers send on their own. The app's
+  PostgreSQL pool does not reset connections on release (`piccolo_conf.PostgresPoolEngine`:
+  the app keeps no session state, docs/decisions.md). On SQLite the app's engine
+  (`domain/core/sqlite_engine.py`) lends connections opened and configured once.
 - *raw*: hand-written SQL on one open connection (asyncpg / aiosqlite), one transaction per
   invoice (BEGIN IMMEDIATE on SQLite): the header (FOR UPDATE on PostgreSQL) and the lines
   with their dated VAT rate and article kind, totals in Python, `executemany` UPDATE of the
