@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -90,9 +91,12 @@ def clean_db(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-async def fresh_db(database: None) -> None:
+async def fresh_db(database: None, settings: Settings) -> None:
     await wipe_database()
     await reference_data_load()
+    # Ids restart with every clean database: a printed file named by id (DATA_DIR/documents)
+    # left by an earlier test would be served as this test's.
+    shutil.rmtree(settings.data_dir / "documents", ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

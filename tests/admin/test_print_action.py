@@ -5,7 +5,6 @@ numbers are refused in Romanian."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -24,12 +23,6 @@ from tests.printing.test_invoice_pdf import pdf_text
 
 FORM = "Tipărire document (PDF)"
 DAY = date(2026, 11, 2)
-
-
-@pytest.fixture(autouse=True)
-def no_old_pdfs(settings):
-    # Ids restart with every clean database: a file from an earlier test would be served.
-    shutil.rmtree(settings.data_dir / "documents", ignore_errors=True)
 
 
 async def draft_invoice(company: int, client: int, article: int) -> int:

@@ -5,11 +5,8 @@ cash desks through the domain's checks; receipts and allocations read-only."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from decimal import Decimal
-
-import pytest
 
 from domain.org.permissions import SYSTEM
 from domain.payments.cash_desks import cash_desk_create
@@ -20,11 +17,6 @@ from tests.factories import make_series
 from tests.printing.test_invoice_pdf import issue, make_issuer, pdf_text
 
 DAY = date(2026, 11, 2)
-
-
-@pytest.fixture(autouse=True)
-def no_old_pdfs(settings):
-    shutil.rmtree(settings.data_dir / "documents" / "receipts", ignore_errors=True)
 
 
 async def cash_setup() -> dict[str, int]:

@@ -6,7 +6,6 @@ GET /api/documents/{id}/pdf (202 while rendering, then the file; drafts and righ
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -48,13 +47,6 @@ PREFIXES = {
     DocType.warranty: "CG",
     DocType.invoice: "FCT",
 }
-
-
-@pytest.fixture(autouse=True)
-def no_old_pdfs(settings):
-    # Ids restart with every clean database: a file from an earlier test would be served.
-    for folder in DOCUMENT_FOLDERS.values():
-        shutil.rmtree(settings.data_dir / "documents" / folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ GET /api/invoices/{id}/pdf (202 while rendering, then the file; drafts and right
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PIL import Image
 
 from domain.org.fx import rates_import_document
@@ -31,12 +29,6 @@ from tests.factories import make_article, make_client, make_company, make_series
 from tests.shared_data import shared_path
 
 IBAN = "RO49AAAA1B31007593840000"
-
-
-@pytest.fixture(autouse=True)
-def no_old_pdfs(settings):
-    # Ids restart with every clean database: a file from an earlier test would be served.
-    shutil.rmtree(settings.data_dir / "documents" / "invoices", ignore_errors=True)
 
 
 async def make_issuer(**company: Any) -> dict[str, int]:

@@ -5,12 +5,9 @@ cancelled one; the job and GET /api/receipts/{id}/pdf; no chitanță for a bank 
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-
-import pytest
 
 from domain.org.permissions import SYSTEM, Actor
 from domain.payments.cash_desks import cash_desk_create
@@ -22,12 +19,6 @@ from tests.printing.test_invoice_pdf import issue, make_issuer, pdf_pages, pdf_t
 
 DAY = date(2026, 11, 2)
 CASHIER = Actor(role=Role.cashier, name="Elena Dumitru")
-
-
-@pytest.fixture(autouse=True)
-def no_old_pdfs(settings):
-    # Ids restart with every clean database: a file from an earlier test would be served.
-    shutil.rmtree(settings.data_dir / "documents" / "receipts", ignore_errors=True)
 
 
 async def cash_issuer() -> dict[str, int]:
