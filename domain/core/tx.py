@@ -20,6 +20,7 @@ from typing import Any
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import TransactionType
+from piccolo.querystring import QueryString
 
 log = logging.getLogger("catastif")
 AfterCommit = Callable[[], Awaitable[Any]]
@@ -95,6 +96,20 @@ def is_unique_violation(exc: BaseException) -> bool:
     text = str(exc)
     return name == "UniqueViolationError" or (
         name == "IntegrityError" and "UNIQUE constraint failed" in text
+    )
+
+
+async def named_lock(key: str) -> None:
+    """Serialise the writers of one thing that has no row to lock (a partner's receipts,
+    a company's card takings): a PostgreSQL advisory lock named by `key`, released at the
+    end of the transaction; SQLite's IMMEDIATE transaction already serialises writers.
+    Its own statement, before the reads it protects: under READ COMMITTED they then see
+    what the previous holder committed."""
+    require_tx()
+    if is_sqlite():
+        return
+    await engine().run_querystring(
+        QueryString("SELECT COUNT(pg_advisory_xact_lock(hashtextextended({}, 0)))", key)
     )
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from domain.core.errors import Conflict, NotFound, ValidationFailed
 from domain.core.money import from_minor, q2, q4
-from domain.core.tx import for_update_sql, is_sqlite, require_tx
+from domain.core.tx import for_update_sql, named_lock
 from domain.ledger.reports import as_date, bani
 from domain.org.fx import rate_for_invoice
 from domain.org.permissions import Actor
@@ -30,7 +30,7 @@ from domain.payments.open_items import OpenItem, open_items
 from domain.payments.postings import AllocationPost, vat_move_text
 from domain.payments.rules import Paid, Payable, cash_vat_next, oldest_first, split
 from tables.choices import DocStatus, InvoiceTypeCode, VatRegime
-from tables.payments import Allocation, Receipt
+from tables.payments import Allocation
 from tables.sales import Invoice
 
 ZERO = Decimal("0.00")
@@ -38,16 +38,8 @@ FAR = date(9999, 12, 31)  # open_items "at": every allocation counts, whatever i
 
 
 async def lock_partner(company_id: int, partner_id: int) -> None:
-    """Serialise the writers of one partner's receipts (PostgreSQL; SQLite's IMMEDIATE
-    transaction already does). Its own statement, before the reads it protects: under
-    READ COMMITTED they then see what the previous holder committed."""
-    require_tx()
-    if is_sqlite():
-        return
-    await Receipt.raw(
-        "SELECT COUNT(pg_advisory_xact_lock(hashtextextended({}, 0))) AS locked",
-        f"catastif:receivables:{company_id}:{partner_id}",
-    )
+    """Serialise the writers of one partner's receipts and allocations."""
+    await named_lock(f"catastif:receivables:{company_id}:{partner_id}")
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ from typing import Any
 
 from domain.core.errors import Conflict, NotFound, ValidationFailed
 from domain.core.money import from_minor, input_decimal, q2
-from domain.core.tx import for_update, is_sqlite, require_tx, write_tx
+from domain.core.tx import for_update, named_lock, write_tx
 from domain.ledger.ops import entry_post
 from domain.ledger.reports import as_date, bani
 from domain.ledger.rules import PostLine
@@ -70,17 +70,6 @@ def _amount(value: Any, field: str, label: str, *, zero: bool = False) -> Decima
             field=field,
         )
     return q2(number)
-
-
-async def _lock_card_takings(company_id: int) -> None:
-    """One settlement of the company's 5125 at a time (PostgreSQL; SQLite's IMMEDIATE
-    transaction already serialises): the balance read below is then what it settles."""
-    require_tx()
-    if not is_sqlite():
-        await JournalEntry.raw(
-            "SELECT COUNT(pg_advisory_xact_lock(hashtextextended({}, 0))) AS locked",
-            f"catastif:card_settlement:{company_id}",
-        )
 
 
 async def card_takings(company_id: int, day: date) -> Decimal:
@@ -201,7 +190,9 @@ async def card_settlement_record(
             return CardSettled(line["id"], entry_id, gross, fee, net, created=False)
         _check_line(line, day, net)
         bank = await till_of(company_id, ReceiptKind.bank, "RON", None, bank_account_id)
-        await _lock_card_takings(company_id)
+        # One settlement of the company's 5125 at a time: the balance read below is then
+        # what it settles.
+        await named_lock(f"catastif:card_settlement:{company_id}")
         held = await card_takings(company_id, day)
         if gross > held:
             raise Conflict(
